@@ -18,18 +18,24 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass
 class Source:
-    """One parsed file: its model, and the raw YAML tree that knows line numbers."""
+    """One parsed file: its model, and (parsed again only when an error needs it) the YAML tree with line numbers."""
 
     path: Path
     model: Any
-    tree: Any
+    _tree: Any = None
+
+    @property
+    def tree(self) -> Any:
+        if self._tree is None:
+            self._tree = read_yaml(self.path, typ="rt") or {}
+        return self._tree
 
     def line_of(self, *loc: str | int) -> int | None:
         """1-based line of the node at ``loc`` (a pydantic-style path), or of its nearest parent."""
         node, line = self.tree, 1
         for key in loc:
             try:
-                line = node.lc.item(key)[0] + 1 if isinstance(key, int) else node.lc.key(key)[0] + 1
+                line = (node.lc.item(key) if isinstance(key, int) else node.lc.key(key))[0] + 1
                 node = node[key]
             except (AttributeError, KeyError, IndexError, TypeError):
                 break
@@ -46,9 +52,10 @@ class Corpus:
     links: Source | None = None
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, typ: str = "safe") -> Any:
+    """Parse YAML; "safe" is the fast C loader, "rt" the round-trip one that remembers lines."""
     try:
-        return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        return YAML(typ=typ).load(path.read_text(encoding="utf-8"))
     except YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -58,12 +65,10 @@ def read_yaml(path: Path) -> Any:
 
 
 def parse(path: Path, model: type[M]) -> Source:
-    tree = read_yaml(path)
-    if tree is None:
-        tree = {}
-    source = Source(path, None, tree)
+    data = read_yaml(path)
+    source = Source(path, None)
     try:
-        source.model = model.model_validate(_plain(tree))
+        source.model = model.model_validate(data if data is not None else {})
     except ValidationError as err:
         problems = [
             Problem(path, source.line_of(*e["loc"]), ".".join(map(str, e["loc"])), _message(e)) for e in err.errors()
@@ -76,15 +81,6 @@ def _message(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown key (see corpus/README.md for the format)"
     return str(error["msg"])
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip types → plain dicts and lists (pydantic must not see comment attributes)."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def load_corpus(corpus_dir: Path) -> Corpus:

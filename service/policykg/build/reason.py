@@ -56,6 +56,21 @@ def inverse_values(ontology: Graph, data: Graph) -> Graph:
     return inferred
 
 
+def reasoning_input(ontology: Graph, data: Graph) -> Graph:
+    """Ontology plus the data's object graph.
+
+    Classification depends on types and object properties only; literal values (dates typed xsd:gYear and the like,
+    outside the OWL 2 datatype map that HermiT accepts) are left to SHACL. Dropping them also makes OWL 2 RL fast.
+    """
+    combined = Graph()
+    for triple in ontology:
+        combined.add(triple)
+    for triple in data:
+        if not isinstance(triple[2], Literal):
+            combined.add(triple)
+    return combined
+
+
 def data_individuals(data: Graph) -> set[URIRef]:
     return {s for s in data.subjects(RDF.type, None) if isinstance(s, URIRef)}
 
@@ -66,14 +81,7 @@ def hermit_types(ontology: Graph, data: Graph, documents: Iterable[URIRef]) -> d
         raise JavaMissing("java not found on PATH")
     import owlready2
 
-    combined = Graph()
-    for triple in ontology:
-        combined.add(triple)
-    # Classification depends on types and object properties only; literal values (dates typed xsd:gYear and the
-    # like, outside the OWL 2 datatype map that HermiT accepts) are SHACL's business.
-    for s, p, o in data:
-        if not isinstance(o, Literal):
-            combined.add((s, p, o))
+    combined = reasoning_input(ontology, data)
     # Distinct document IRIs denote distinct documents (needed by the cross-document rule's differentFrom).
     docs = sorted(documents)
     if len(docs) > 1:
@@ -113,15 +121,12 @@ def rl_types(ontology: Graph, data: Graph) -> dict[URIRef, set[URIRef]]:
     """Entailed named types by OWL 2 RL (owlrl) plus the cross-document rule."""
     import owlrl
 
-    closure = Graph()
-    for graph in (ontology, data):
-        for triple in graph:
-            closure.add(triple)
-    engine = owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False)
-    engine.expand(closure)
+    closure = reasoning_input(ontology, data)
+    # The rule's premises (pkg:Attack, relationSource/Target, statedIn) are asserted, never inferred, so it can run
+    # first and let the one (slow, pure-Python) RL closure propagate its conclusions to superclasses.
     for triple in closure.query(CROSS_DOCUMENT_RULE):
         closure.add(triple)  # type: ignore[arg-type]
-    engine.expand(closure)  # let the rule's conclusions propagate to superclasses
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False).expand(closure)
     named = {c for c in closure.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
     individuals = data_individuals(data)
     return {

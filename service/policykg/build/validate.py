@@ -18,7 +18,7 @@ def validate(data: Graph, shapes_path: Path, locate: Locator) -> None:
     import pyshacl
 
     shapes = Graph().parse(shapes_path, format="turtle")
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
     if conforms:
         return
     problems = []
