@@ -228,7 +228,7 @@ class Writer:
         for cited in item.cites:
             g.add((node, PKG.cites, self.iri(cited)))
         if item.date:
-            g.add((node, PKG.statementDate, Literal(item.date)))
+            g.add((node, PKG.statementDate, date_literal(item.date)))
         if item.date_inferred:
             g.add((node, PKG.dateInferred, Literal(item.date_inferred)))
         self.concepts(g, node, item)
@@ -286,7 +286,9 @@ class Writer:
             cost = URIRef(f"{node}/cost")
             g.add((node, PKG.hasCost, cost))
             g.add((cost, RDF.type, PKG.Cost))
-            self.label(g, cost, f"Cost of {item.label}")
+            per = f" per {item.cost.period}" if item.cost.period else ""
+            qualifier = "" if item.cost.qualifier == "exact" else f" ({item.cost.qualifier})"
+            self.label(g, cost, f"{number_literal(item.cost.amount)} {item.cost.currency}{per}{qualifier}")
             g.add((cost, SCHEMA.value, number_literal(item.cost.amount)))
             g.add((cost, SCHEMA.currency, Literal(item.cost.currency)))
             if item.cost.period:

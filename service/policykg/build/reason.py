@@ -5,7 +5,8 @@ RL (owlrl) plus the SPARQL form of the ontology's one SWRL rule, and warns; a te
 classifications on the corpus.
 
 Both paths produce the same kind of inferred graph: every entailed named type of every data resource that is not
-asserted, and the values of inverse properties (``pkg:attackedBy`` …).
+asserted, and the property values the ontology's property axioms entail (inverses such as ``pkg:attackedBy``,
+super-properties such as ``pkg:assertedBy`` of ``pkg:proposedBy``, transitive ``pkg:partOf``).
 """
 
 from __future__ import annotations
@@ -45,14 +46,48 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def inverse_values(ontology: Graph, data: Graph) -> Graph:
-    """Materialise owl:inverseOf: the same in every reasoning path, so done once, here."""
+def property_entailments(ontology: Graph, data: Graph) -> Graph:
+    """Materialise the ontology's property axioms: owl:inverseOf, rdfs:subPropertyOf (transitively) and
+    owl:TransitiveProperty. The same in every reasoning path, so done once, here, rather than by the reasoner."""
     inferred = Graph()
+    known = set(data)
+
+    def add(triple: tuple) -> None:
+        if triple not in known:
+            known.add(triple)
+            inferred.add(triple)
+
+    supers: dict[URIRef, set[URIRef]] = {}
+    for sub, sup in ontology.subject_objects(RDFS.subPropertyOf):
+        supers.setdefault(sub, set()).add(sup)
+    for prop in list(supers):  # transitive closure of the property hierarchy
+        frontier, seen = list(supers[prop]), set()
+        while frontier:
+            nxt = frontier.pop()
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.extend(supers.get(nxt, ()))
+        supers[prop] = seen
+    for s, p, o in list(known):
+        for sup in supers.get(p, ()):  # type: ignore[call-overload]
+            add((s, sup, o))
+    for prop in ontology.subjects(RDF.type, OWL.TransitiveProperty):
+        edges: dict[object, set[object]] = {}
+        for s, o in [(s, o) for s, p, o in known if p == prop]:
+            edges.setdefault(s, set()).add(o)
+        for start in list(edges):
+            frontier, seen = list(edges[start]), set()
+            while frontier:
+                nxt = frontier.pop()
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.extend(edges.get(nxt, ()))
+            for o in seen:
+                add((start, prop, o))
     for p, q in ontology.subject_objects(OWL.inverseOf):
         for prop, inverse in ((p, q), (q, p)):
-            for s, o in data.subject_objects(prop):
-                if (o, inverse, s) not in data:
-                    inferred.add((o, inverse, s))
+            for s, o in [(s, o) for s, pp, o in known if pp == prop]:
+                add((o, inverse, s))
     return inferred
 
 
@@ -152,7 +187,7 @@ def infer(ontology: Graph, data: Graph, documents: Iterable[URIRef], use_hermit:
     if not use_hermit:
         reasoner = "owlrl (OWL 2 RL) + SPARQL rule"
         types = rl_types(ontology, data)
-    inferred = inverse_values(ontology, data)
+    inferred = property_entailments(ontology, data)
     for iri, classes in types.items():
         for cls in classes:
             if (iri, RDF.type, cls) not in data:
