@@ -9,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from policykg.export import EXPORT_FORMATS, export, rows
+from policykg.export import EXPORT_FORMATS, export
+from policykg.oxutil import select_rows as rows
 from policykg.search import QueryError, SearchIndex
 
 ID = "https://w3id.org/policykg/id/"

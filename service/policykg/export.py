@@ -7,7 +7,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .aif import Rows, to_aif
+from .aif import to_aif
+from .oxutil import select_rows
 
 FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -18,17 +19,10 @@ FORMATS = {
 EXPORT_FORMATS = (*FORMATS, "aif")
 
 
-def rows(store: ox.Store, query: str) -> Rows:
-    """SELECT over the union of the store's graphs, as {variable: lexical value} rows (unbound left out)."""
-    solutions = store.query(query, use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
-
-
 def export(store: ox.Store, fmt: str, out: BinaryIO, prefixes: dict[str, str] | None = None) -> None:
     """Serialise ``store`` to ``out``. Turtle has no named graphs: it gets the union of all graphs."""
     if fmt == "aif":
-        out.write(json.dumps(to_aif(lambda q: rows(store, q)), indent=1, ensure_ascii=False).encode("utf-8"))
+        out.write(json.dumps(to_aif(lambda q: select_rows(store, q)), indent=1, ensure_ascii=False).encode("utf-8"))
         return
     rdf_format = FORMATS[fmt]
     if rdf_format.supports_datasets:

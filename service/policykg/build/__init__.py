@@ -16,6 +16,7 @@ from rdflib.namespace import RDF
 
 from ..config import Paths
 from ..vocab import PKG, Minter
+from .assessment import acceptability
 from .errors import BuildError, Problem
 from .loader import load_corpus
 from .output import write_trig
@@ -102,6 +103,10 @@ def build(paths: Paths | None = None, use_hermit: bool = True, progress: Progres
     inferred_graph = ds.graph(minter.inferred_graph)
     for triple in inferred:
         inferred_graph.add(triple)
+    say("assessing arguments")
+    for triple in acceptability(ds):
+        inferred_graph.add(triple)
+        inferred.add(triple)
 
     say("validating (SHACL)")
     for triple in (*inferred, *ontology):  # the ontology holds the controlled values (polarities, …)
