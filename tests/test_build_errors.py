@@ -157,6 +157,16 @@ def test_invalid_yaml(project: Paths, tmp_path: Path) -> None:
     assert "not valid YAML" in problem.reason and problem.line is not None
 
 
+def test_undercut_of_a_support_that_is_not_annotated(project: Paths, tmp_path: Path) -> None:
+    bad = VALID.replace(
+        "    attacks: [ruritania-office-costly]\n",
+        "    undercuts: [{from: ruritania-office-costly, to: ruritania-office-proposal}]\n",
+    )
+    (problem,) = build_with(project, bad, tmp_path).problems
+    assert "undercuts a support that is not annotated" in problem.reason
+    assert problem.line == line_of(bad, "    undercuts:")
+
+
 def test_duplicate_id(project: Paths, tmp_path: Path) -> None:
     bad = VALID.replace("  - id: ruritania-office-cheap", "  - id: ruritania-office-costly")
     (problem,) = build_with(project, bad, tmp_path).problems

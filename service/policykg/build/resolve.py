@@ -168,6 +168,20 @@ class Resolver:
                     self.expect(getattr(link, key), PROPOSITIONS, source, ("links", i, key))
                 self.register(link.id, LINK, link, source, ("links", i), None)
 
+    def annotated_supports(self) -> set[tuple[str, str]]:
+        if not hasattr(self, "_supports"):
+            self._supports = {
+                (slug, target)
+                for slug, entry in self.result.entries.items()
+                if entry.kind in PROPOSITIONS
+                for target in entry.item.supports
+            }
+            if self.corpus.links:
+                self._supports |= {
+                    (link.source, link.supports) for link in self.corpus.links.model.links if link.supports
+                }
+        return self._supports
+
     def _refs_actor(self, e: Entry) -> None:
         self.expect(e.item.nationality, (ACTOR,), e.source, (*e.loc, "nationality"))
         for j, aff in enumerate(e.item.affiliations):
@@ -198,8 +212,13 @@ class Resolver:
                 if target == item.id:
                     self.problem(e.source, (*e.loc, key, j), f"'{item.id}' {key} itself")
         for j, undercut in enumerate(item.undercuts):
-            self.expect(undercut.source, PROPOSITIONS, e.source, (*e.loc, "undercuts", j, "from"))
-            self.expect(undercut.target, PROPOSITIONS, e.source, (*e.loc, "undercuts", j, "to"))
+            loc = (*e.loc, "undercuts", j)
+            self.expect(undercut.source, PROPOSITIONS, e.source, (*loc, "from"))
+            self.expect(undercut.target, PROPOSITIONS, e.source, (*loc, "to"))
+            if (undercut.source, undercut.target) not in self.annotated_supports():
+                self.problem(
+                    e.source, loc, f"undercuts a support that is not annotated: {undercut.source} → {undercut.target}"
+                )
         for j, cited in enumerate(item.cites):
             self.expect(cited, (TREATY, PROVISION), e.source, (*e.loc, "cites", j))
         for j, actor in enumerate(item.reported_by):
