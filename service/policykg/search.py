@@ -44,6 +44,11 @@ SELECT ?x ?class ?label ?text WHERE {
 }"""
 
 
+def source_query() -> str:
+    """What the index is built from: every resource of an indexed kind, its label and its texts."""
+    return SOURCE_QUERY % " ".join(f"<{c}>" for c in KINDS.values())
+
+
 @dataclass(frozen=True)
 class Hit:
     kind: str
@@ -83,11 +88,15 @@ class SearchIndex:
 
     @classmethod
     def from_dataset(cls, select: Select) -> SearchIndex:
-        order = list(KINDS.items())
-        classes = " ".join(f"<{c}>" for _, c in order)
-        rank = {c: i for i, (_, c) in enumerate(order)}
+        return cls.from_rows(select(source_query()))
+
+    @classmethod
+    def from_rows(cls, rows: Rows) -> SearchIndex:
+        """Index the rows of :func:`source_query` (one per resource and text)."""
+        order = list(KINDS.values())
+        rank = {c: i for i, c in enumerate(order)}
         docs: dict[str, dict[str, object]] = {}
-        for row in select(SOURCE_QUERY % classes):
+        for row in rows:
             entry = docs.setdefault(row["x"], {"class": row["class"], "label": row["label"], "texts": set()})
             if rank[row["class"]] < rank[str(entry["class"])]:  # index a claim as a claim, not as a proposition
                 entry["class"] = row["class"]

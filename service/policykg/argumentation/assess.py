@@ -3,6 +3,7 @@ view (documents as of a date; statements of chosen actors), label it, and explai
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,17 @@ RELATIONS = (
 )
 
 
+def period_end(value: str) -> date:
+    """The last day an ISO date of any precision (2023, 2023-06, 2023-06-06) can denote: "as of June 2023" includes
+    everything dated in June 2023."""
+    parts = [int(p) for p in value[:10].split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(parts[0], parts[1], parts[2])
+
+
 def period_start(value: str) -> date:
     """The first day an ISO date of any precision (2012, 2012-06, 2012-06-06) can denote."""
     parts = [int(p) for p in value[:10].split("-")]
@@ -75,8 +87,13 @@ class ArgumentGraph:
 
     @classmethod
     def from_dataset(cls, select: Select) -> ArgumentGraph:
+        return cls.from_rows(select(ARGUMENTS), select(RELATIONS))
+
+    @classmethod
+    def from_rows(cls, argument_rows: Rows, relation_rows: Rows) -> ArgumentGraph:
+        """From the rows of :data:`ARGUMENTS` and :data:`RELATIONS`."""
         arguments: dict[str, Argument] = {}
-        for row in select(ARGUMENTS):
+        for row in argument_rows:
             stated = period_start(row["date"])
             kind = "proposal" if row["proposal"] == "true" else "claim"
             arg = arguments.setdefault(row["p"], Argument(row["p"], row["label"], kind, stated))
@@ -89,7 +106,7 @@ class ArgumentGraph:
                 if quote not in arg.quotes:
                     arg.quotes.append(quote)
         bipolar = Bipolar(set(arguments))
-        for row in select(RELATIONS):
+        for row in relation_rows:
             if row["kind"] == "support":
                 bipolar.supports.add((row["source"], row["target"]))
             elif row["kind"] == "attack":
