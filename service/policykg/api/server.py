@@ -1,0 +1,50 @@
+"""``policykg serve``: open the store, load the corpus (reusing the last build while its inputs are unchanged),
+and run the app on uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from ..config import Paths
+from ..store.embedded import EmbeddedStore
+from ..store.loading import ensure_build, load_corpus
+from ..vocab import Minter
+from .settings import Settings
+
+log = logging.getLogger("policykg.serve")
+
+
+def open_store(
+    settings: Settings, paths: Paths, rebuild: bool = False, say: Callable[[str], None] | None = None
+) -> EmbeddedStore:
+    say = say or log.info
+    store = EmbeddedStore(
+        settings.store,
+        workers=settings.workers,
+        timeout=settings.timeout,
+        allowed_endpoints=settings.allowed_endpoints,
+        prefixes=Minter().prefixes(),
+        max_waiting=settings.max_waiting,
+    )
+    if settings.empty:
+        say("starting without the corpus (--empty)")
+        return store
+    started = time.perf_counter()
+    built = ensure_build(paths, force=rebuild, progress=say)
+    say(f"{'built' if built.rebuilt else 'reusing'} {built.trig} (inputs {built.inputs[:12]})")
+    if load_corpus(store, built):
+        say(f"loaded into the store in {time.perf_counter() - started:.2f}s")
+    return store
+
+
+def run(settings: Settings, paths: Paths, rebuild: bool = False, log_level: str = "info") -> None:
+    import uvicorn
+
+    from .app import create_app
+
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
+    store = open_store(settings, paths, rebuild)
+    app = create_app(settings, store)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)

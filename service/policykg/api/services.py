@@ -1,0 +1,59 @@
+"""What the routers share: settings, the store, the result cache and the HTTP caching helpers."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from starlette.responses import Response
+
+from ..store import QueryResult, Store
+from .cache import ResultCache
+from .settings import Settings
+
+TEXT_TYPES = ("text/", "application/sparql-results", "application/n-triples", "application/ld+json", "application/rdf")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    cache: ResultCache
+    epoch: str = field(default_factory=lambda: secrets.token_hex(4))
+    """Changes with every server start, so ETags of an earlier run (whose versions restart) never match."""
+
+    @property
+    def cache_control(self) -> str:
+        age = self.settings.cache_max_age
+        return f"public, max-age={age}" if age > 0 else "public, max-age=0, must-revalidate"
+
+    def etag(self, version: int, key: Hashable) -> str:
+        return f'W/"{self.epoch}-{version}-{hash(key) & 0xFFFFFFFFFFFF:x}"'
+
+    def read_headers(self, etag: str) -> dict[str, str]:
+        return {"ETag": etag, "Cache-Control": self.cache_control, "Vary": "Accept"}
+
+    def answer(self, result: QueryResult, key: Hashable) -> Response:
+        headers = self.read_headers(self.etag(result.version, key))
+        if result.truncated:
+            headers["X-Result-Truncated"] = "true"
+            headers["X-Row-Cap"] = str(self.settings.row_cap)
+        media = result.media_type
+        if media.startswith(TEXT_TYPES) and not media.startswith("text/"):
+            media += "; charset=utf-8"  # starlette adds the charset to text/* itself
+        return Response(result.body, 200, headers, media)
+
+
+def services(request: Request) -> Services:
+    return request.app.state.policykg
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    """True if the request's If-None-Match lists ``etag`` (weak comparison) or is ``*``."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip() == "*" or tag.strip().removeprefix("W/") == opaque for tag in header.split(","))
