@@ -120,3 +120,9 @@ def serve(
         for problem in err.problems:
             err_console.print(f"  {problem}", highlight=False, markup=False)
         sys.exit(1)
+
+
+from .commands import COMMANDS  # noqa: E402  (query, export, import-aif)
+
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -42,9 +42,9 @@ def open_store(
 def run(settings: Settings, paths: Paths, rebuild: bool = False, log_level: str = "info") -> None:
     import uvicorn
 
-    from .app import create_app
+    from ..web import make_app  # the composition root: API, Linked Data and pages
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     store = open_store(settings, paths, rebuild)
-    app = create_app(settings, store)
+    app = make_app(settings, store, paths)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)

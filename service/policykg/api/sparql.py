@@ -6,6 +6,7 @@ Only a miss goes to the store, whose answer is cached for the dataset version it
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -55,7 +56,15 @@ def _single(values: list[str], name: str) -> str:
     return values[0]
 
 
-async def answer_query(request: Request, text: str, dataset: Dataset, format_param: str | None) -> Response:
+async def answer_query(
+    request: Request,
+    text: str,
+    dataset: Dataset,
+    format_param: str | None,
+    substitutions: tuple[tuple[str, Any], ...] = (),
+) -> Response:
+    """Answer a query with content negotiation, ETag/304, the result cache, the row cap and the time limit.
+    ``substitutions`` bind variables of the parsed query (named queries' parameters), never the text."""
     svc = services(request)
     _check_size(text, svc, "a query")
     results_format, graph_format = negotiate(request.headers.get("accept"), format_param)
@@ -66,7 +75,7 @@ async def answer_query(request: Request, text: str, dataset: Dataset, format_par
         )
     union = svc.settings.union_default_graph
     base = endpoint_iri(request)
-    key = (text, base, dataset, union, results_format, graph_format)
+    key = (text, base, dataset, union, results_format, graph_format, tuple((n, str(t)) for n, t in substitutions))
     version = svc.store.version
     etag = svc.etag(version, key)
     if not_modified(request, etag):
@@ -84,6 +93,7 @@ async def answer_query(request: Request, text: str, dataset: Dataset, format_par
             graph_format=graph_format,
             row_cap=svc.settings.row_cap,
             timeout=svc.settings.timeout,
+            substitutions=substitutions,
         )
     )
     svc.cache.put(key, result, svc.store.version)

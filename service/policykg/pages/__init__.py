@@ -1,0 +1,1 @@
+"""Server-rendered HTML pages: home, query editor, and one page per resource (proposal, actor, claim, document …)."""
