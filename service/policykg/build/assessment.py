@@ -10,7 +10,7 @@ from ..argumentation.assess import ArgumentGraph, assess
 from ..oxutil import select_rows, to_ox
 from ..vocab import PKG
 
-TERMS = {Label.IN: PKG.accepted, Label.OUT: PKG.rejected, Label.UNDEC: PKG.undecided}
+TERMS = {Label.IN: PKG.IN, Label.OUT: PKG.OUT, Label.UNDEC: PKG.UNDEC}
 
 
 def acceptability(ds: Dataset) -> Graph:

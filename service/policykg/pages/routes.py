@@ -201,7 +201,7 @@ async def proposal_page(request: Request, slug: str) -> HTMLResponse:
 
 async def document_page(request: Request, slug: str) -> HTMLResponse:
     d = await res.get_document(selector(services(request)), slug)
-    parts = segments(d["text"] or "", d["annotations"])
+    parts = segments(d["text"] or "", d["annotations"], d["article_end"])
     return render(request, "document.html", f"document/{slug}", title=d["title"], d=d, segments=parts)
 
 

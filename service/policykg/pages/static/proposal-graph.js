@@ -22,8 +22,10 @@
       { selector: "edge.holds", style: { "line-color": "#bbb", "target-arrow-color": "#bbb", "line-style": "dashed",
           width: 1 } },
     ],
-    layout: { name: "breadthfirst", directed: true, roots: "#" + CSS.escape(data.find((e) => e.classes === "proposal").data.id),
-              spacingFactor: 1.1, padding: 10 },
+    // Rings: the proposal at the centre, reasons and objections around it, answers and actors further out.
+    layout: { name: "concentric", minNodeSpacing: 18, padding: 12, avoidOverlap: true,
+              concentric: (n) => ({ proposal: 4, claim: 3, objection: 3, rebuttal: 2, actor: 1 })[n.classes()[0]] || 1,
+              levelWidth: () => 1 },
   });
   cy.on("tap", "node", (event) => { window.location.href = event.target.data("href"); });
   window.policykgGraph = cy;
