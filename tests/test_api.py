@@ -1,4 +1,4 @@
-"""The analyst REST API over a real server on 127.0.0.1: resources, filters, errors, search, named queries, assessment."""
+"""The analyst REST API over a real server on 127.0.0.1: resources, filters, errors, search, queries, assessment."""
 
 from __future__ import annotations
 
