@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -174,3 +175,42 @@ def test_answers_carry_etags_and_conditional_requests_get_304(api) -> None:
     assert first.headers["ETag"]
     again = api[1].get(f"/api/proposals/{TOKYO}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_similar_claims_from_other_documents(api) -> None:
+    r = get(api, "/api/claims/french-official-no-nato-liaison-office-in-region/similar", k=5)
+    body = r.json()
+    assert r.status_code == 200 and len(body["items"]) == 5
+    own = ID + "document/france-cool-on-nato-tokyo-office"
+    assert all(set(m["documents"]) - {own} for m in body["items"]), "matches come from other documents"
+    assert body["items"] == sorted(body["items"], key=lambda m: -m["score"])
+    assert any("liaison" in (m["label"] + (m["quote"] or "")).lower() for m in body["items"])
+    assert get(api, "/api/claims/no-such-claim/similar").status_code == 404
+
+
+def test_no_generated_input_makes_the_api_fail(api, tmp_path: Path) -> None:
+    """schemathesis against the live OpenAPI schema: no 500 on any generated input to /api."""
+    import subprocess
+    import sys
+
+    server, _ = api
+    cmd = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        f"{server.url}/openapi.json",
+        "--checks",
+        "not_a_server_error",
+        "--max-examples",
+        "25",
+        "--include-path-regex",
+        "^/api",
+        "--phases",
+        "examples,fuzzing",
+        "--seed",
+        "1",
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert " passed" in proc.stdout and "failed" not in proc.stdout.split("Test cases:")[-1].splitlines()[1]

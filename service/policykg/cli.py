@@ -122,6 +122,11 @@ def serve(
         sys.exit(1)
 
 
+from .drafting.commands import add_document, review  # noqa: E402
+
+main.add_command(add_document)
+main.add_command(review)
+
 from .commands import COMMANDS  # noqa: E402  (query, export, import-aif)
 
 for _command in COMMANDS:

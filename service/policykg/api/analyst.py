@@ -19,6 +19,8 @@ from fastapi.responses import JSONResponse, Response
 from .. import queries as named
 from ..argumentation import TooLarge
 from ..argumentation.assess import ARGUMENTS, RELATIONS, ArgumentGraph, assess, period_end
+from ..drafting.graph import KnowledgeGraph
+from ..drafting.similarity import SimilarityIndex
 from ..search import KINDS, QueryError, SearchIndex, source_query
 from ..store import Dataset, QueryRequest, QueryResult
 from . import resources as res
@@ -29,8 +31,18 @@ router = APIRouter(prefix="/api", tags=["analyst API"])
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, Path(pattern=SLUG, description="The resource's id: the last segment of its IRI.")]
+
+
+def slug_param(example: str) -> Any:
+    return Annotated[str, Path(pattern=SLUG, description="The id: the last segment of the IRI.", examples=[example])]
+
+
+ProposalId = slug_param("nato-tokyo-liaison-office")
+ActorId = slug_param("france")
+ClaimId = slug_param("french-official-north-atlantic-scope")
+DocumentId = slug_param("france-cool-on-nato-tokyo-office")
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=100_000, description="Items to skip.")]
 DateParam = Annotated[
     str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD.")
 ]
@@ -119,7 +131,7 @@ async def proposals(
 
 
 @router.get("/proposals/{id}", summary="The whole argument around one proposal")
-async def proposal(request: Request, id: Slug) -> Response:
+async def proposal(request: Request, id: ProposalId) -> Response:
     """Statement, proposers, who should act, cost, status over time, supporting claims, objections (who raised
     them, where and when, quotes with offsets, cited provisions, rebuttals), stances, related proposals."""
     return await cached(request, lambda svc: res.get_proposal(selector(svc), id))
@@ -138,12 +150,12 @@ async def actors(
 
 
 @router.get("/actors/{id}", summary="One actor: kind, affiliations, Wikidata, proposals, claims, stances")
-async def actor(request: Request, id: Slug) -> Response:
+async def actor(request: Request, id: ActorId) -> Response:
     return await cached(request, lambda svc: res.get_actor(selector(svc), id))
 
 
 @router.get("/claims/{id}", summary="One claim: text, asserter, supports and attacks both ways, quote")
-async def claim(request: Request, id: Slug) -> Response:
+async def claim(request: Request, id: ClaimId) -> Response:
     return await cached(request, lambda svc: res.get_claim(selector(svc), id))
 
 
@@ -153,7 +165,7 @@ async def documents(request: Request, limit: Limit = 50, offset: Offset = 0) -> 
 
 
 @router.get("/documents/{id}", summary="One document: metadata, full text, every annotation with its offsets")
-async def document(request: Request, id: Slug) -> Response:
+async def document(request: Request, id: DocumentId) -> Response:
     return await cached(request, lambda svc: res.get_document(selector(svc), id))
 
 
@@ -216,6 +228,42 @@ async def search(
     return await cached(request, build)
 
 
+# -- similar claims (cross-document matching) ----------------------------------------------------------------------
+
+_similarity: dict[int, SimilarityIndex] = {}
+
+
+async def similarity_index(svc: Services) -> SimilarityIndex:
+    """The claims and proposals of the current dataset version, ready for similarity search."""
+    version = svc.store.version
+    if version not in _similarity:
+        _similarity.clear()
+        select = selector(svc)
+        wanted: list[str] = []
+        KnowledgeGraph.from_select(lambda query: wanted.append(query) or [])  # learn which queries it asks
+        answers = {query: await select(query, {}) for query in wanted}
+        graph = KnowledgeGraph.from_select(lambda query: answers[query])
+        _similarity[version] = SimilarityIndex.from_graph(graph)
+    return _similarity[version]
+
+
+@router.get("/claims/{id}/similar", summary="Claims and proposals of other documents most like this claim")
+async def similar_claims(
+    request: Request, id: ClaimId, k: Annotated[int, Query(ge=1, le=50, description="How many.")] = 5
+) -> Response:
+    """Candidates for "same as", "supports" or "attacks" links: lexical similarity (TF-IDF cosine) by default,
+    sentence embeddings when the optional `semantic` extra is installed."""
+
+    async def build(svc: Services) -> dict[str, Any]:
+        claim_iri = res.iri_of("claim", id)
+        await res.exists(selector(svc), claim_iri, "Claim")
+        index = await similarity_index(svc)
+        matches = index.similar(claim_iri, k)
+        return {"claim": res.ref(claim_iri), "method": index.method, "items": [m.as_dict() for m in matches]}
+
+    return await cached(request, build)
+
+
 # -- argument assessment -----------------------------------------------------------------------------------------
 
 _graphs: dict[int, ArgumentGraph] = {}
@@ -234,7 +282,7 @@ async def argument_graph(svc: Services) -> ArgumentGraph:
 @router.get("/proposals/{id}/assessment", summary="Does the proposal stand? Label and explanation")
 async def assessment(
     request: Request,
-    id: Slug,
+    id: ProposalId,
     semantics: Annotated[str, Query(pattern="^(grounded|preferred)$")] = "grounded",
     as_of: Annotated[DateParam, Query(description="Only documents dated on or before this date.")] = None,
     by: Annotated[
