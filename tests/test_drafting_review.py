@@ -174,4 +174,5 @@ def test_review_by_keys_then_build(drafted: Path, graph: KnowledgeGraph, project
     assert store.query(attack, use_default_graph_as_union=True)
     remaining = ReviewSession(drafted, graph).items
     assert remaining and f"skipped {len(remaining)} unreviewed candidate(s)" in result.output
+    assert all(item.id in result.output for item in remaining), "the summary says which candidates it skipped"
     assert not {it.id for it in remaining} & built_ids, "unreviewed candidates stay out of the graph"

@@ -46,7 +46,9 @@ class BuildResult:
         lines.append(f"{'reasoner':<{width}}  {self.reasoner}")
         lines.append(f"{'time':<{width}}  {self.seconds:6.2f}s")
         if self.resolved.skipped:
-            lines.append(f"skipped {len(self.resolved.skipped)} unreviewed candidate(s): run `policykg review`")
+            count = len(self.resolved.skipped)
+            lines.append(f"skipped {count} unreviewed candidate(s); review them with `policykg review`:")
+            lines.extend(f"  {item}" for item in self.resolved.skipped)
         return "\n".join(lines)
 
 
