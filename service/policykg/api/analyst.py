@@ -176,17 +176,14 @@ async def context() -> Response:
 
 # -- search ------------------------------------------------------------------------------------------------------
 
-_index: dict[int, SearchIndex] = {}
-
 
 async def search_index(svc: Services) -> SearchIndex:
     """The full-text index of the current dataset version (rebuilt after a write)."""
-    version = svc.store.version
-    if version not in _index:
-        _index.clear()
-        select = selector(svc)
-        _index[version] = SearchIndex.from_rows(await select(source_query(), {}))
-    return _index[version]
+
+    async def make() -> SearchIndex:
+        return SearchIndex.from_rows(await selector(svc)(source_query(), {}))
+
+    return await svc.per_version("search index", make)
 
 
 @router.get("/search", summary="Full-text search over labels, claims, quotes and document text")
@@ -230,21 +227,18 @@ async def search(
 
 # -- similar claims (cross-document matching) ----------------------------------------------------------------------
 
-_similarity: dict[int, SimilarityIndex] = {}
-
 
 async def similarity_index(svc: Services) -> SimilarityIndex:
     """The claims and proposals of the current dataset version, ready for similarity search."""
-    version = svc.store.version
-    if version not in _similarity:
-        _similarity.clear()
+
+    async def make() -> SimilarityIndex:
         select = selector(svc)
         wanted: list[str] = []
         KnowledgeGraph.from_select(lambda query: wanted.append(query) or [])  # learn which queries it asks
         answers = {query: await select(query, {}) for query in wanted}
-        graph = KnowledgeGraph.from_select(lambda query: answers[query])
-        _similarity[version] = SimilarityIndex.from_graph(graph)
-    return _similarity[version]
+        return SimilarityIndex.from_graph(KnowledgeGraph.from_select(lambda query: answers[query]))
+
+    return await svc.per_version("similarity index", make)
 
 
 @router.get("/claims/{id}/similar", summary="Claims and proposals of other documents most like this claim")
@@ -266,17 +260,15 @@ async def similar_claims(
 
 # -- argument assessment -----------------------------------------------------------------------------------------
 
-_graphs: dict[int, ArgumentGraph] = {}
-
 
 async def argument_graph(svc: Services) -> ArgumentGraph:
-    version = svc.store.version
-    if version not in _graphs:
-        _graphs.clear()
-        select = selector(svc)
+    """Claims, proposals, supports and attacks of the current dataset version."""
 
-        _graphs[version] = ArgumentGraph.from_rows(await select(ARGUMENTS, {}), await select(RELATIONS, {}))
-    return _graphs[version]
+    async def make() -> ArgumentGraph:
+        select = selector(svc)
+        return ArgumentGraph.from_rows(await select(ARGUMENTS, {}), await select(RELATIONS, {}))
+
+    return await svc.per_version("argument graph", make)
 
 
 @router.get("/proposals/{id}/assessment", summary="Does the proposal stand? Label and explanation")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.responses import Response
@@ -12,6 +13,8 @@ from starlette.responses import Response
 from ..store import QueryResult, Store
 from .cache import ResultCache
 from .settings import Settings
+
+T = TypeVar("T")
 
 TEXT_TYPES = ("text/", "application/sparql-results", "application/n-triples", "application/ld+json", "application/rdf")
 
@@ -23,6 +26,17 @@ class Services:
     cache: ResultCache
     epoch: str = field(default_factory=lambda: secrets.token_hex(4))
     """Changes with every server start, so ETags of an earlier run (whose versions restart) never match."""
+    derived: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    """What is computed from the whole dataset (search index, argument graph …), with the version it reflects."""
+
+    async def per_version(self, name: str, make: Callable[[], Awaitable[T]]) -> T:
+        """``make()``'s value, computed once per dataset version (recomputed after a write)."""
+        version = self.store.version
+        hit = self.derived.get(name)
+        if hit is None or hit[0] != version:
+            hit = (version, await make())
+            self.derived[name] = hit
+        return hit[1]
 
     @property
     def cache_control(self) -> str:
