@@ -200,8 +200,12 @@ async def void(request: Request) -> Response:
         return Response(status_code=304, headers=svc.read_headers(etag))
     from .analyst import selector
 
-    built_at = getattr(request.app.state, "built_at", None)
-    graph = await void_graph(selector(svc), res.BASE, str(request.base_url).rstrip("/"), __version__, built_at)
-    rdflib_format = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}[suffix]
-    body = graph.serialize(format=rdflib_format, encoding="utf-8")
+    async def make() -> bytes:
+        built_at = getattr(request.app.state, "built_at", None)
+        service_url = str(request.base_url).rstrip("/")
+        graph = await void_graph(selector(svc), res.BASE, service_url, __version__, built_at)
+        rdflib_format = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}[suffix]
+        return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+    body = await svc.per_version(f"void {suffix} {request.base_url}", make)
     return Response(body, 200, svc.read_headers(etag), media_type=FORMATS[suffix][0])
