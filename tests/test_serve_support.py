@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,10 +43,109 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
-class Server:
-    """A ``policykg serve`` subprocess."""
+BACKEND = os.environ.get("POLICYKG_TEST_BACKEND", "embedded")
+"""Which store the shared suites (API, SPARQL protocol, Linked Data) run on: ``embedded``, ``virtuoso`` (a running
+Virtuoso at ``POLICYKG_TEST_VIRTUOSO``, default http://127.0.0.1:8890, with ``POLICYKG_TEST_REMOTE_AUTH``) or
+``oxigraph`` (a fresh ``oxigraph serve`` per server). Tests that only make sense embedded never ask for it."""
+REMOTE = BACKEND != "embedded"
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, root: Path = ROOT, token: str | None = TOKEN):
+
+def only_embedded(reason: str) -> pytest.MarkDecorator:
+    """Skip on a remote backend, for a documented limitation of the remote stores (``reason``)."""
+    return pytest.mark.skipif(REMOTE, reason=f"{BACKEND}: {reason}")
+
+
+class RemoteStore:
+    """The remote store a test server runs over: started (Oxigraph) or emptied (Virtuoso), then given the corpus."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.auth = (
+            os.environ.get("POLICYKG_TEST_REMOTE_AUTH", "policykg:policykg-ci") if backend == "virtuoso" else None
+        )
+        if backend == "virtuoso":
+            base = os.environ.get("POLICYKG_TEST_VIRTUOSO", "http://127.0.0.1:8890")
+            self.query, self.update = base + "/sparql", base + "/sparql-auth"
+            self.gsp = base + "/sparql-graph-crud-auth"
+        elif backend == "oxigraph":
+            base = f"http://127.0.0.1:{free_port()}"
+            self.query, self.update, self.gsp = base + "/query", base + "/update", base + "/store"
+        else:
+            raise ValueError(f"unknown test backend {backend!r}")
+
+    def args(self) -> list[str]:
+        return [
+            "--backend",
+            "sparql",
+            "--query-endpoint",
+            self.query,
+            "--update-endpoint",
+            self.update,
+            "--gsp-endpoint",
+            self.gsp,
+        ]
+
+    def start(self, log_path: Path, corpus: Path | None) -> None:
+        from policykg.store import remote
+
+        if self.backend == "oxigraph":
+            binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+            bind = self.query.split("//")[1].split("/")[0]
+            with open(log_path, "ab") as log:
+                self.proc = subprocess.Popen([binary, "serve", "--bind", bind], stdout=log, stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(self.query, params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                        break
+                time.sleep(0.05)
+        else:
+            self.empty()
+        if corpus is not None:
+            auth = remote.Auth.parse(self.auth)
+            failed = [p for p in remote.push(corpus, self.gsp, auth=auth) if p.error]
+            assert not failed, failed
+
+    def empty(self) -> None:
+        """Drop every graph but the store's own (Virtuoso's system graphs)."""
+        from policykg.store import remote
+
+        auth = httpx.DigestAuth(*self.auth.split(":", 1)) if self.auth else None
+        r = httpx.get(
+            self.query,
+            params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+        graphs = [b["g"]["value"] for b in r.json()["results"]["bindings"]]
+        graphs = [g for g in graphs if not g.startswith(remote.SYSTEM_GRAPHS) or g == remote.VERSION_GRAPH]
+        if graphs:
+            text = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+            r = httpx.post(self.update, data={"update": text}, auth=auth, timeout=60)
+            assert r.status_code < 300, r.text
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+class Server:
+    """A ``policykg serve`` subprocess (``remote=True``: over the test backend's store, see :data:`BACKEND`)."""
+
+    def __init__(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        root: Path = ROOT,
+        token: str | None = TOKEN,
+        remote: bool = False,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.args = [*args]
@@ -57,9 +157,27 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
         self.workers: set[int] = set()
+        self.store: RemoteStore | None = RemoteStore(BACKEND) if remote and REMOTE else None
+        self.empty = "--empty" in self.args
+        if self.store is not None:
+            kept: list[str] = []
+            skip = False
+            for arg in self.args:  # what only the embedded store takes
+                if skip:
+                    skip = False
+                elif arg == "--query-workers":
+                    skip = True
+                elif arg != "--empty":
+                    kept.append(arg)
+            self.args = kept + self.store.args()
+            if self.store.auth:
+                self.env["POLICYKG_REMOTE_AUTH"] = self.store.auth
 
     def start(self, log_path: Path, timeout: float = 60.0) -> Server:
         self.log_path = log_path
+        if self.store is not None:
+            corpus = None if self.empty else self.root / "build" / "policykg.trig"
+            self.store.start(log_path.with_suffix(".store.log"), corpus)
         cmd = [sys.executable, "-m", "policykg", "--root", str(self.root), "serve"]
         cmd += ["--host", "127.0.0.1", "--port", str(self.port), *self.args]
         with open(log_path, "ab") as log:
@@ -93,6 +211,13 @@ class Server:
         self.proc.wait(10)
 
     def stop(self) -> None:
+        try:
+            self._stop()
+        finally:
+            if self.store is not None:
+                self.store.stop()
+
+    def _stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             with contextlib.suppress(httpx.HTTPError):
                 self.remember_workers()
@@ -206,7 +331,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, allowed_listener: Listener)
         "POLICYKG_ALLOWED_ENDPOINTS": allowed_listener.url,
     }
     args = ("--empty", "--timeout", "2", "--row-cap", "5", "--query-workers", "2")
-    with running(tmp_path_factory.mktemp("server"), *args, env=env) as srv:
+    with running(tmp_path_factory.mktemp("server"), *args, env=env, remote=True) as srv:
         yield srv
 
 

@@ -80,6 +80,21 @@ def build(paths: Paths, out: Path | None, no_hermit: bool, quiet: bool) -> None:
 @click.option("--cache-entries", type=int, help="Size of the result cache (default 1024 answers).")
 @click.option("--rebuild", is_flag=True, help="Build the corpus even if its inputs are unchanged.")
 @click.option("--log-level", default="info", type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option(
+    "--backend",
+    type=click.Choice(["embedded", "sparql"]),
+    help="embedded: pyoxigraph in this process (default); sparql: a remote SPARQL 1.1 store (docs/remote-stores.md).",
+)
+@click.option("--query-endpoint", help="The remote store's SPARQL query endpoint (--backend sparql).")
+@click.option("--update-endpoint", help="Its SPARQL update endpoint (default: none, read-only).")
+@click.option("--gsp-endpoint", help="Its Graph Store Protocol endpoint, for uploads (default: SPARQL updates).")
+@click.option("--auth", "remote_auth", help="user:password for the remote store (or env POLICYKG_REMOTE_AUTH).")
+@click.option("--auth-scheme", type=click.Choice(["auto", "digest", "basic"]), help="How to send --auth.")
+@click.option(
+    "--union-mode",
+    type=click.Choice(["explicit", "param", "native"]),
+    help="How the remote store is asked for the union default graph (default explicit).",
+)
 @click.pass_obj
 def serve(
     paths: Paths,
@@ -95,6 +110,13 @@ def serve(
     cache_entries: int | None,
     rebuild: bool,
     log_level: str,
+    backend: str | None = None,
+    query_endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    gsp_endpoint: str | None = None,
+    remote_auth: str | None = None,
+    auth_scheme: str | None = None,
+    union_mode: str | None = None,
 ) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint (/sparql) and Graph Store (/store); writes need
     POLICYKG_UPDATE_TOKEN."""
@@ -112,13 +134,73 @@ def serve(
         workers=query_workers,
         allowed_endpoints=tuple(allow_endpoint) or None,
         cache_entries=cache_entries,
+        backend=backend,
+        query_endpoint=query_endpoint,
+        update_endpoint=update_endpoint,
+        gsp_endpoint=gsp_endpoint,
+        remote_auth=remote_auth,
+        auth_scheme=auth_scheme,
+        union_mode=union_mode,
     )
+    if settings.backend == "sparql" and not settings.query_endpoint:
+        raise click.UsageError("--backend sparql needs --query-endpoint")
     try:
         run(settings, paths, rebuild=rebuild, log_level=log_level)
     except BuildError as err:
         err_console.print(f"[bold red]build failed[/] at stage: {err.stage}", highlight=False)
         for problem in err.problems:
             err_console.print(f"  {problem}", highlight=False, markup=False)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--gsp-endpoint", required=True, help="The store's Graph Store Protocol endpoint.")
+@click.option("--auth", "remote_auth", help="user:password (or env POLICYKG_REMOTE_AUTH).")
+@click.option("--auth-scheme", type=click.Choice(["auto", "digest", "basic"]), default="auto", show_default=True)
+@click.option(
+    "--trig", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="TriG to push (default: the build)."
+)
+@click.option("--rebuild", is_flag=True, help="Build the corpus even if its inputs are unchanged.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per graph.")
+@click.pass_obj
+def push(
+    paths: Paths,
+    gsp_endpoint: str,
+    remote_auth: str | None,
+    auth_scheme: str,
+    trig: Path | None,
+    rebuild: bool,
+    timeout: float,
+) -> None:
+    """Load the built dataset into a remote SPARQL store, one named graph at a time (HTTP PUT: replaces each graph,
+    so pushing twice leaves the same data), then bump the store's version marker."""
+    import os
+
+    from .store import remote
+
+    auth = remote.Auth.parse(remote_auth or os.environ.get("POLICYKG_REMOTE_AUTH"))
+    if trig is None:
+        from .store.loading import ensure_build
+
+        try:
+            built = ensure_build(paths, force=rebuild, progress=lambda m: err_console.print(m, highlight=False))
+        except BuildError as err:
+            err_console.print(f"[bold red]build failed[/] at stage: {err.stage}", highlight=False)
+            sys.exit(1)
+        trig = built.trig
+    failed = 0
+    total = 0
+    for item in remote.push(trig, gsp_endpoint, auth=auth, auth_scheme=auth_scheme, timeout=timeout):
+        name = "(default graph)" if item.graph is None else f"<{item.graph}>"
+        if item.error:
+            failed += 1
+            click.echo(f"FAILED {name}: {item.error} (its previous contents are unchanged)")
+        else:
+            total += item.triples
+            what = "created" if item.status == 201 else "replaced"
+            click.echo(f"{what} {name}: {item.triples} triples in {item.seconds:.2f}s")
+    click.echo(f"pushed {total} triples to {gsp_endpoint}" + (f"; {failed} graph(s) FAILED" if failed else ""))
+    if failed:
         sys.exit(1)
 
 

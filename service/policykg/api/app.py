@@ -16,6 +16,7 @@ from .. import __version__
 from ..store import Store
 from . import errors, gsp, health, sparql
 from .cache import ResultCache
+from .fastpath import SparqlCacheFastPath
 from .services import Services
 from .settings import Settings
 
@@ -42,6 +43,9 @@ def create_app(settings: Settings, store: Store, routers: Iterable[APIRouter] = 
         redoc_url=None,
     )
     app.state.policykg = Services(settings, store, ResultCache(settings.cache_entries, settings.cache_bytes))
+    if store.etag_epoch:  # a store shared by several instances: one ETag space for all of them
+        app.state.policykg.epoch = store.etag_epoch
+        app.state.policykg.shared_etags = True
     errors.install(app)
     app.add_middleware(
         CORSMiddleware,
@@ -51,6 +55,7 @@ def create_app(settings: Settings, store: Store, routers: Iterable[APIRouter] = 
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
+    app.add_middleware(SparqlCacheFastPath)  # outermost: repeated queries skip CORS, routing and FastAPI
     for router in (health.router, sparql.router, gsp.router, *routers):
         app.include_router(router)
     return app

@@ -52,6 +52,16 @@ class ResultCache:
         self.stats.hits += 1
         return hit
 
+    def peek(self, key: Hashable, version: int) -> QueryResult | None:
+        """Like :meth:`get`, but a miss is not counted (the caller will ask :meth:`get` again)."""
+        if version != self._version:
+            return None
+        hit = self._entries.get(key)
+        if hit is not None:
+            self._entries.move_to_end(key)
+            self.stats.hits += 1
+        return hit
+
     def put(self, key: Hashable, result: QueryResult, current_version: int) -> None:
         self._sync(current_version)
         size = len(result.body)

@@ -9,6 +9,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..store import errors as e
 
 STATUS: dict[type[e.StoreError], int] = {
+    e.RemoteTimeout: 504,  # before QueryTimeout, its base class
+    e.RemoteUnavailable: 502,
     e.QuerySyntaxError: 400,
     e.EvaluationError: 400,
     e.DatasetConflict: 400,
@@ -39,9 +41,11 @@ def text_response(status: int, message: str, headers: dict[str, str] | None = No
 
 async def _store_error(_: Request, err: Exception) -> PlainTextResponse:
     status = next((s for cls, s in STATUS.items() if isinstance(err, cls)), 500)
-    headers = {"Retry-After": "1"} if status == 503 else None
+    headers = {"Retry-After": "1"} if status in (502, 503, 504) else None
     kind = {
         e.QuerySyntaxError: "Syntax error",
+        e.RemoteTimeout: "Gateway timeout",
+        e.RemoteUnavailable: "Bad gateway",
         e.QueryTimeout: "Query timeout",
         e.Overloaded: "Overloaded",
         e.FederationRefused: "Federation refused",

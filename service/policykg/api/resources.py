@@ -185,7 +185,7 @@ async def list_proposals(
                 "id": slug_of(r["p"]),
                 "iri": r["p"],
                 "label": r["label"],
-                "contested": r["contested"] == "true",
+                "contested": r["contested"] in ("true", "1"),
                 "acceptability": r.get("acceptability"),
                 "proposers": [],
                 "addressees": [],
@@ -315,7 +315,7 @@ async def get_proposal(select: Select, slug: str) -> dict[str, Any]:
             {
                 **ref(o_iri, rows[0]["label"]),
                 "text": rows[0]["label"],
-                "anticipated": rows[0]["anticipated"] == "true",
+                "anticipated": rows[0]["anticipated"] in ("true", "1"),
                 "acceptability": rows[0].get("acceptability"),
                 "raised_by": unique([ref(r["who"], r["whoLabel"]) for r in rows if r.get("who")]),
                 "date": rows[0].get("stmtDate") or (o_quotes[0]["document"]["date"] if o_quotes else None),
@@ -357,7 +357,7 @@ async def get_proposal(select: Select, slug: str) -> dict[str, Any]:
         "statement": own_quotes[0]["exact"] if own_quotes else c["label"],
         "action": c.get("action"),
         "condition": c.get("condition"),
-        "contested": c["contested"] == "true",
+        "contested": c["contested"] in ("true", "1"),
         "acceptability": c.get("acceptability"),
         "proposers": await labelled(select, iri, "pkg:proposedBy"),
         "addressees": await labelled(select, iri, "pkg:addressee"),
@@ -486,7 +486,7 @@ async def get_actor(select: Select, slug: str) -> dict[str, Any]:
                 "organisation": ref(r["org"], r["orgLabel"]),
                 "role": r.get("role"),
                 "held_at": r.get("held"),
-                "former": r.get("former") == "true",
+                "former": r.get("former") in ("true", "1"),
             }
             for r in memberships
             if r["member"] == iri

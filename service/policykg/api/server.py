@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from ..config import Paths
+from ..store import Store
 from ..store.embedded import EmbeddedStore
 from ..store.loading import ensure_build, load_corpus
 from ..vocab import Minter
@@ -16,9 +17,34 @@ from .settings import Settings
 log = logging.getLogger("policykg.serve")
 
 
+def open_remote(settings: Settings) -> Store:
+    """A :class:`~..store.remote.RemoteStore` over the endpoints in ``settings`` (nothing is built or loaded: the data
+    is the store's, put there with ``policykg push``)."""
+    from ..store.remote import Auth, RemoteStore
+
+    if not settings.query_endpoint:
+        raise ValueError("--backend sparql needs --query-endpoint")
+    store = RemoteStore(
+        settings.query_endpoint,
+        settings.update_endpoint,
+        settings.gsp_endpoint,
+        auth=Auth.parse(settings.remote_auth),
+        auth_scheme=settings.auth_scheme,
+        union_mode=settings.union_mode,
+        timeout=settings.timeout,
+        allowed_endpoints=settings.allowed_endpoints,
+        prefixes=Minter().prefixes(),
+        poll_interval=settings.poll_interval,
+    )
+    log.info("serving the SPARQL store at %s (union: %s)", settings.query_endpoint, settings.union_mode)
+    return store
+
+
 def open_store(
     settings: Settings, paths: Paths, rebuild: bool = False, say: Callable[[str], None] | None = None
-) -> EmbeddedStore:
+) -> Store:
+    if settings.backend == "sparql":
+        return open_remote(settings)
     say = say or log.info
     store = EmbeddedStore(
         settings.store,

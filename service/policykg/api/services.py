@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
@@ -43,7 +44,12 @@ class Services:
         age = self.settings.cache_max_age
         return f"public, max-age={age}" if age > 0 else "public, max-age=0, must-revalidate"
 
+    shared_etags: bool = False
+    """Several instances serve one store: ETags must not depend on this process (``hash`` of a str is salted)."""
+
     def etag(self, version: int, key: Hashable) -> str:
+        if self.shared_etags:
+            return f'W/"{self.epoch}-{version}-{hashlib.blake2b(repr(key).encode(), digest_size=6).hexdigest()}"'
         return f'W/"{self.epoch}-{version}-{hash(key) & 0xFFFFFFFFFFFF:x}"'
 
     def read_headers(self, etag: str) -> dict[str, str]:

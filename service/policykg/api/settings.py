@@ -44,6 +44,18 @@ class Settings:
     update_token: str | None = field(default=None, repr=False)
     workers: int = field(default_factory=_default_workers)
     max_waiting: int = 64
+    backend: str = "embedded"
+    """``embedded`` (pyoxigraph in this process) or ``sparql`` (a remote SPARQL 1.1 store: docs/remote-stores.md)."""
+    query_endpoint: str | None = None
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None
+    remote_auth: str | None = field(default=None, repr=False)
+    """``user:password`` for the remote store (``POLICYKG_REMOTE_AUTH`` keeps it out of ``ps``)."""
+    auth_scheme: str = "auto"
+    union_mode: str = "explicit"
+    """How the union default graph is asked of a remote store: explicit (list the graphs), param, native."""
+    poll_interval: float = 1.0
+    """Seconds between two reads of a remote store's version marker (writes by other instances show up then)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

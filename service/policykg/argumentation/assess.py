@@ -95,7 +95,7 @@ class ArgumentGraph:
         arguments: dict[str, Argument] = {}
         for row in argument_rows:
             stated = period_start(row["date"])
-            kind = "proposal" if row["proposal"] == "true" else "claim"
+            kind = "proposal" if row["proposal"] in ("true", "1") else "claim"
             arg = arguments.setdefault(row["p"], Argument(row["p"], row["label"], kind, stated))
             arg.first_stated = min(arg.first_stated, stated)
             arg.documents.add(row["doc"])

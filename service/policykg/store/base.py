@@ -76,6 +76,12 @@ class Store(ABC):
     def writable(self) -> bool:
         return True
 
+    @property
+    def etag_epoch(self) -> str | None:
+        """A tag shared by every process serving this dataset, for ETags that hold across instances behind a load
+        balancer (None: the process picks its own, so ETags change with every restart)."""
+        return None
+
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Acquire processes and connections; called once the event loop runs."""
 

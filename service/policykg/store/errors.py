@@ -47,6 +47,14 @@ class WorkerCrashed(StoreError):
     """The process running the request died (e.g. a parser ran out of stack on absurd nesting)."""
 
 
+class RemoteUnavailable(StoreError):
+    """A remote SPARQL store cannot be reached or failed (the message names its endpoint)."""
+
+
+class RemoteTimeout(QueryTimeout):
+    """A remote SPARQL store did not answer within the time limit."""
+
+
 ERROR_KINDS: dict[str, type[StoreError]] = {
     cls.__name__: cls
     for cls in (
@@ -60,5 +68,7 @@ ERROR_KINDS: dict[str, type[StoreError]] = {
         GraphNotFound,
         PayloadError,
         WorkerCrashed,
+        RemoteUnavailable,
+        RemoteTimeout,
     )
 }

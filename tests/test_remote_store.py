@@ -1,0 +1,153 @@
+"""The remote backend on its own: parameter binding, errors as 502/504, push (idempotent, graph by graph), the version
+marker seen across instances. Runs against the Oxigraph server (``oxigraph serve``, from the test extra)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from policykg.build import BuildResult
+from policykg.store import remote
+from policykg.store.errors import QuerySyntaxError
+from tests.test_serve_support import TOKEN, free_port, running
+
+EX = "http://example.org/remote/"
+
+
+def test_values_block_goes_first_in_the_where_group() -> None:
+    this = ox.NamedNode(EX + "a")
+    lit = ox.Literal('say "hi"\n} INSERT', language="en")
+    bound = remote.bind_values("SELECT ?o WHERE { ?this ?p ?o }", [("this", this), ("x", lit)])
+    assert bound.startswith(f"SELECT ?o WHERE {{ VALUES (?this ?x) {{ (<{EX}a> {lit}) }}")
+    construct = remote.bind_values("CONSTRUCT { ?this ?p ?o } WHERE { { ?this ?p ?o } }", [("this", this)])
+    assert "CONSTRUCT { ?this ?p ?o } WHERE { VALUES (?this)" in construct
+    short = remote.bind_values("CONSTRUCT WHERE { ?this ?p ?o }", [("this", this)])
+    assert short.startswith("CONSTRUCT { ?this ?p ?o } WHERE { VALUES (?this)")
+    describe = remote.bind_values("DESCRIBE ?this", [("this", this)])
+    assert describe.strip().endswith(f"WHERE {{ VALUES (?this) {{ (<{EX}a>) }} }}")
+    for text in (bound, construct, short, describe):
+        ox.Store().query(text)  # each parses
+    with pytest.raises(QuerySyntaxError):
+        remote.bind_values("INSERT DATA {}", [("this", this)])
+
+
+def test_answers_match_the_embedded_store() -> None:
+    """The VALUES binding gives what pyoxigraph's substitutions give."""
+    store = ox.Store()
+    store.update(f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}p> "x", 2 . <{EX}b> <{EX}p> "y" }} }}')
+    query = f"SELECT ?this ?o WHERE {{ ?this <{EX}p> ?o OPTIONAL {{ ?this <{EX}q> ?z }} }} ORDER BY ?o"
+    term = ox.NamedNode(EX + "a")
+    direct = store.query(query, use_default_graph_as_union=True, substitutions={ox.Variable("this"): term})
+    bound = store.query(remote.bind_values(query, [("this", term)]), use_default_graph_as_union=True)
+    assert [r["o"] for r in direct] == [r["o"] for r in bound]
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    port = free_port()
+    log = tmp_path_factory.mktemp("oxigraph") / "log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _count(url: str) -> int:
+    r = httpx.get(
+        url + "/query",
+        params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_push_is_idempotent_and_reports_each_graph(oxigraph: str, built: BuildResult) -> None:
+    assert built.out is not None
+    first = list(remote.push(built.out, oxigraph + "/store"))
+    assert not [p for p in first if p.error] and first[-1].graph == remote.VERSION_GRAPH
+    count = _count(oxigraph)
+    expected = sum(len(t) for t in remote.graphs_of(built.out).values())
+    assert count == expected + 1  # + the version marker
+    again = list(remote.push(built.out, oxigraph + "/store"))
+    assert _count(oxigraph) == count and all(p.status in (200, 204) for p in again)
+    dead = f"http://127.0.0.1:{free_port()}/store"
+    failed = list(remote.push(built.out, dead))
+    assert all(p.error and dead in p.error for p in failed) and len(failed) == len(first) - 1
+
+
+def test_writes_through_one_instance_reach_another(oxigraph: str, tmp_path: Path) -> None:
+    args = ("--backend", "sparql", "--query-endpoint", oxigraph + "/query", "--update-endpoint", oxigraph + "/update")
+    env = {"POLICYKG_POLL_INTERVAL": "0.2"}
+    with running(tmp_path, *args, env=env) as one, running(tmp_path, *args, env=env) as two:
+        query = {"query": f"SELECT ?o {{ <{EX}s> <{EX}p> ?o }}"}
+        with one.client() as c1, two.client() as c2:
+            before = c2.get("/sparql", params=query)
+            assert before.json()["results"]["bindings"] == []
+            update = f'INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}s> <{EX}p> "new" }} }}'
+            assert one.update(c1, update).status_code == 204
+            time.sleep(0.6)
+            after = c2.get("/sparql", params=query, headers={"If-None-Match": before.headers["etag"]})
+            assert after.status_code == 200 and after.json()["results"]["bindings"][0]["o"]["value"] == "new"
+            # one ETag space for every instance over the store (behind one host name, as behind a load balancer)
+            host = {"Host": "kg.example"}
+            assert (
+                c1.get("/sparql", params=query, headers=host).headers["etag"]
+                == (c2.get("/sparql", params=query, headers=host).headers["etag"])
+            )
+
+
+class _Slow(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        time.sleep(3)
+        self.send_response(200)
+        self.end_headers()
+
+    do_GET = do_POST
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_remote_down_is_502_and_slow_is_504(tmp_path: Path) -> None:
+    slow = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    try:
+        with running(tmp_path, "--backend", "sparql", "--query-endpoint", dead, token=TOKEN) as srv, srv.client() as c:
+            r = c.get("/sparql", params={"query": "ASK {}"})
+            assert r.status_code == 502 and dead in r.text
+            assert c.get("/api/proposals").status_code == 502
+            assert c.get("/sparql", params={"query": "ASK {"}).status_code == 400  # checked before it is sent
+            assert "Traceback" not in srv.log()
+        endpoint = f"http://127.0.0.1:{slow.server_address[1]}/sparql"
+        args = ("--backend", "sparql", "--query-endpoint", endpoint, "--timeout", "1")
+        with running(tmp_path, *args) as srv, srv.client() as c:
+            r = c.get("/sparql", params={"query": "ASK {}"})
+            assert r.status_code == 504, r.text
+    finally:
+        slow.shutdown()
+        slow.server_close()
