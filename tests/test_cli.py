@@ -78,3 +78,23 @@ def test_import_aif_refuses_malformed_maps(tmp_path: Path) -> None:
     code, out = run("import-aif", str(bad), "--title", "Bad", "--date", "2020", "--out", str(out_file))
     assert code == 1 and "node 5" in out and "does not exist" in out
     assert not out_file.exists()
+
+
+def test_serve_refuses_to_start_with_a_malformed_named_query(project_copy, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    queries = project_copy.root / "queries"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "queries", queries)
+    bad = queries / "broken.rq"
+    bad.write_text("#+ title: Broken\n#+ params:\n#+   - name: x\n#+     type: colour\nSELECT ?x WHERE { ?x ?p ?o }\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "policykg", "--root", str(project_copy.root), "serve", "--empty", "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert f"{bad}:4" in proc.stderr.replace("\n", "") and "colour" in proc.stderr

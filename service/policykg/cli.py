@@ -11,6 +11,7 @@ from rich.console import Console
 from . import __version__
 from .build import BuildError, run_build
 from .config import Paths
+from .queries import QueryError
 
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -150,6 +151,10 @@ def serve(
         err_console.print(f"[bold red]build failed[/] at stage: {err.stage}", highlight=False)
         for problem in err.problems:
             err_console.print(f"  {problem}", highlight=False, markup=False)
+        sys.exit(1)
+    except QueryError as err:  # a named query in queries/ with a malformed header: refuse to start
+        err_console.print("[bold red]cannot serve the named queries[/]", highlight=False)
+        err_console.print(f"  {err}", highlight=False, markup=False)
         sys.exit(1)
 
 

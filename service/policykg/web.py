@@ -15,12 +15,17 @@ from .pages import routes as pages
 from .store import Store
 
 
-def make_app(settings: Settings, store: Store, paths: Paths | None = None) -> FastAPI:
+def make_app(
+    settings: Settings,
+    store: Store,
+    paths: Paths | None = None,
+    named_queries: dict[str, named.NamedQuery] | None = None,
+) -> FastAPI:
     """Every part of the service over one store. Named queries are loaded (and checked) here, at start-up: a
     malformed header stops the service with the file and the line."""
     paths = paths or Paths()
     app = create_app(settings, store, routers=[analyst.router, linked.router, pages.router])
-    app.state.named_queries = named.load_queries(paths.queries)
+    app.state.named_queries = named.load_queries(paths.queries) if named_queries is None else named_queries
     app.state.paths = paths
     app.state.built_at = built_at(paths)
     analyst.install(app)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from ..config import Paths
+from ..queries import load_queries
 from ..store import Store
 from ..store.embedded import EmbeddedStore
 from ..store.loading import ensure_build, load_corpus
@@ -71,6 +72,7 @@ def run(settings: Settings, paths: Paths, rebuild: bool = False, log_level: str 
     from ..web import make_app  # the composition root: API, Linked Data and pages
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
+    named_queries = load_queries(paths.queries)  # a malformed header stops the start, before any build
     store = open_store(settings, paths, rebuild)
-    app = make_app(settings, store, paths)
+    app = make_app(settings, store, paths, named_queries)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)
