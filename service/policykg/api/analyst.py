@@ -24,7 +24,7 @@ from ..drafting.similarity import SimilarityIndex
 from ..search import KINDS, QueryError, SearchIndex, source_query
 from ..store import Dataset, QueryRequest, QueryResult
 from . import resources as res
-from .services import Services, not_modified, services
+from .services import Services, read_through, services
 from .sparql import answer_query
 
 router = APIRouter(prefix="/api", tags=["analyst API"])
@@ -90,22 +90,19 @@ def selector(svc: Services) -> Callable[[str, dict], Awaitable[list[dict[str, st
 
 
 async def cached(request: Request, build: Callable[[Services], Awaitable[Any]]) -> Response:
-    """Answer from the in-process cache (or 304) when the dataset has not changed since; else build and cache."""
+    """JSON answers through the shared read path (304, result cache until the next write, ETag)."""
     svc = services(request)
-    version = svc.store.version
-    key = ("api", request.url.path, str(request.url.query))
-    etag = svc.etag(version, key)
-    if not_modified(request, etag):
-        return Response(status_code=304, headers=svc.read_headers(etag))
-    hit = svc.cache.get(key, version)
-    if hit is None:
+
+    async def compute() -> QueryResult:
+        version = svc.store.version
         body = await build(svc)
         if isinstance(body, dict):
             body = {"@context": res.CONTEXT, **body}
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        hit = QueryResult(payload, "application/json", "solutions", version)
-        svc.cache.put(key, hit, svc.store.version)
-    return Response(hit.body, 200, svc.read_headers(etag), "application/json")
+        return QueryResult(
+            json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json", "solutions", version
+        )
+
+    return await read_through(request, ("api", request.url.path, str(request.url.query)), compute)
 
 
 # -- resources ---------------------------------------------------------------------------------------------------

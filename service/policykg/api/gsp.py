@@ -18,7 +18,7 @@ from .auth import require_writer
 from .bodies import content_type, save_body
 from .errors import HttpError
 from .negotiation import negotiate_graph
-from .services import not_modified, services
+from .services import read_through, services
 from .sparql import endpoint_iri
 
 router = APIRouter()
@@ -45,17 +45,9 @@ async def get_graph(request: Request) -> Response:
     media = negotiate_graph(request.headers.get("accept"), request.query_params.get("format"))
     if media is None:
         raise HttpError(406, "Not acceptable: graphs can be sent as " + ", ".join(f.GRAPH_FORMATS))
-    key = ("gsp", graph, media)
-    version = svc.store.version
-    etag = svc.etag(version, key)
-    if not_modified(request, etag):
-        return Response(status_code=304, headers=svc.read_headers(etag))
-    hit = svc.cache.get(key, version)
-    if hit is not None:
-        return svc.answer(hit, key)
-    result = await svc.store.get_graph(graph, media, svc.settings.timeout)
-    svc.cache.put(key, result, svc.store.version)
-    return svc.answer(result, key)
+    return await read_through(
+        request, ("gsp", graph, media), lambda: svc.store.get_graph(graph, media, svc.settings.timeout)
+    )
 
 
 async def _upload(request: Request, replace: bool) -> Response:

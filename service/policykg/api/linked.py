@@ -13,10 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import __version__
 from ..config import Paths
-from ..store import QueryRequest
+from ..store import QueryRequest, QueryResult
 from . import resources as res
+from .errors import HttpError
 from .linkeddata import DESCRIBE, void_graph
-from .services import Services, not_modified, services
+from .services import Services, not_modified, read_through, services
 
 router = APIRouter(tags=["Linked Data"])
 
@@ -119,27 +120,21 @@ async def data(request: Request, path: str) -> Response:
     if suffix is None:
         return not_acceptable(iri)
     media, _ = FORMATS[suffix]
-    key = ("data", iri, suffix)
-    version = svc.store.version
-    etag = svc.etag(version, key)
-    headers = {**svc.read_headers(etag), "Link": link_header(stem) + f', <{iri}>; rel="describes"'}
-    if not_modified(request, etag):
-        return Response(status_code=304, headers=headers)
-    hit = svc.cache.get(key, version)
-    if hit is None:
+
+    async def describe() -> QueryResult:
         if not await exists(svc, iri):
-            return Response(f"Not found: no resource {iri}\n", 404, media_type="text/plain")
-        hit = await svc.store.query(
-            QueryRequest(
-                DESCRIBE,
-                union_default=True,
-                graph_format=media,
-                substitutions=(("this", ox.NamedNode(iri)),),
-                timeout=svc.settings.timeout,
-            )
+            raise HttpError(404, f"Not found: no resource {iri}")
+        request_ = QueryRequest(
+            DESCRIBE,
+            union_default=True,
+            graph_format=media,
+            substitutions=(("this", ox.NamedNode(iri)),),
+            timeout=svc.settings.timeout,
         )
-        svc.cache.put(key, hit, svc.store.version)
-    return Response(hit.body, 200, headers, media_type=media)
+        return await svc.store.query(request_)
+
+    links = {"Link": link_header(stem) + f', <{iri}>; rel="describes"'}
+    return await read_through(request, ("data", iri, suffix), describe, links)
 
 
 # -- the ontology ------------------------------------------------------------------------------------------------

@@ -66,6 +66,28 @@ class Services:
         return Response(result.body, 200, headers, media)
 
 
+async def read_through(
+    request: Request,
+    key: Hashable,
+    compute: Callable[[], Awaitable[QueryResult]],
+    extra_headers: dict[str, str] | None = None,
+) -> Response:
+    """Every read answer's path: 304 when the client's ETag is current, else the result cache, else ``compute()``
+    (cached until the next write). The ETag derives from the dataset version and ``key``."""
+    svc = services(request)
+    version = svc.store.version
+    etag = svc.etag(version, key)
+    if not_modified(request, etag):
+        return Response(status_code=304, headers={**svc.read_headers(etag), **(extra_headers or {})})
+    hit = svc.cache.get(key, version)
+    if hit is None:
+        hit = await compute()
+        svc.cache.put(key, hit, svc.store.version)
+    response = svc.answer(hit, key)
+    response.headers.update(extra_headers or {})
+    return response
+
+
 def services(request: Request) -> Services:
     return request.app.state.policykg
 

@@ -20,7 +20,7 @@ from .auth import require_writer
 from .bodies import content_type, decode, read_body, require_utf8
 from .errors import HttpError
 from .negotiation import negotiate
-from .services import Services, not_modified, services
+from .services import Services, read_through, services
 
 router = APIRouter()
 
@@ -76,28 +76,18 @@ async def answer_query(
     union = svc.settings.union_default_graph
     base = endpoint_iri(request)
     key = (text, base, dataset, union, results_format, graph_format, tuple((n, str(t)) for n, t in substitutions))
-    version = svc.store.version
-    etag = svc.etag(version, key)
-    if not_modified(request, etag):
-        return Response(status_code=304, headers=svc.read_headers(etag))
-    hit = svc.cache.get(key, version)
-    if hit is not None:
-        return svc.answer(hit, key)
-    result = await svc.store.query(
-        QueryRequest(
-            text,
-            base_iri=base,
-            dataset=dataset,
-            union_default=union,
-            results_format=results_format,
-            graph_format=graph_format,
-            row_cap=svc.settings.row_cap,
-            timeout=svc.settings.timeout,
-            substitutions=substitutions,
-        )
+    request_ = QueryRequest(
+        text,
+        base_iri=base,
+        dataset=dataset,
+        union_default=union,
+        results_format=results_format,
+        graph_format=graph_format,
+        row_cap=svc.settings.row_cap,
+        timeout=svc.settings.timeout,
+        substitutions=substitutions,
     )
-    svc.cache.put(key, result, svc.store.version)
-    return svc.answer(result, key)
+    return await read_through(request, key, lambda: svc.store.query(request_))
 
 
 async def run_update(request: Request, text: str, params: MultiDict | QueryParams) -> Response:
