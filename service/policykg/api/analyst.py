@@ -30,7 +30,6 @@ from .sparql import answer_query
 router = APIRouter(prefix="/api", tags=["analyst API"])
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Annotated[str, Path(pattern=SLUG, description="The resource's id: the last segment of its IRI.")]
 
 
 def slug_param(example: str) -> Any:

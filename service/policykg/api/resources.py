@@ -58,13 +58,6 @@ CONTEXT: dict[str, Any] = {
     "items": "@graph",
 }
 
-KIND_PATHS = {
-    "proposal": "proposal",
-    "claim": "claim",
-    "actor": "actor",
-    "document": "document",
-}
-
 
 def iri_of(kind: str, slug: str) -> str:
     return f"{ID}{kind}/{slug}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..anchors import Anchor
@@ -448,6 +448,3 @@ class Writer:
 
 def write_dataset(resolved: Resolved, minter: Minter, ontology: Graph) -> Dataset:
     return Writer(resolved, minter, ontology).write()
-
-
-__all__ = ["BNode", "write_dataset"]
