@@ -35,6 +35,7 @@ from . import worker as worker_module
 from .base import GraphName, QueryRequest, QueryResult, Store, UpdateRequest
 from .errors import EvaluationError, GraphNotFound, PayloadError, QuerySyntaxError, QueryTimeout
 from .lexer import valid_iri
+from .parallel_load import parallel_bulk_load
 from .pool import Worker, WorkerPool
 
 log = logging.getLogger("policykg.store")
@@ -131,8 +132,10 @@ class EmbeddedStore(Store):
         state = _read_state(self.directory)
         old = self.directory / state.get("db", "data")
         name = f"data-{uuid.uuid4().hex[:8]}"
+        for stale in self.directory.glob("chunks-*"):  # left by a load that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         fresh = ox.Store(str(self.directory / name))
-        fresh.bulk_load(path=str(trig), format=fmt, lenient=True)
+        parallel_bulk_load(fresh, trig, fmt, scratch=self.directory)
         fresh.flush()
         _write_state(self.directory, {"db": name, "build": build_hash})
         self._ox = fresh
