@@ -18,6 +18,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from policykg.queries import PARAM_TYPES, NamedQuery, bind, load_queries
+from policykg.store.binding import bind_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS_FILE = Path(__file__).with_name("query_expectations.yaml")
@@ -48,7 +49,9 @@ def lexical(value: Any) -> str:
 
 
 def run(store: ox.Store, query: NamedQuery, values: Mapping[str, str] | None = None) -> list[Row]:
-    solutions = store.query(query.text, use_default_graph_as_union=True, substitutions=bind(query, values) or None)
+    """The query's rows with its params bound as the service binds them (a leading VALUES block)."""
+    text = bind_values(query.text, ((v.value, term) for v, term in bind(query, values).items()))
+    solutions = store.query(text, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions), f"{query.name} is not a SELECT query"
     names = [v.value for v in solutions.variables]
     return [{name: row[name] for name in names} for row in solutions]

@@ -19,6 +19,7 @@ from rich.table import Table
 from . import queries as named
 from .config import Paths
 from .export import EXPORT_FORMATS, export
+from .store.binding import bind_values
 from .vocab import Minter
 
 err = Console(stderr=True, soft_wrap=True)
@@ -70,7 +71,8 @@ def sparql_json(store: ox.Store, query: named.NamedQuery, values: dict[str, str]
         bindings = named.bind(query, values)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--param") from error
-    result = store.query(query.text, use_default_graph_as_union=True, substitutions=bindings or None)
+    text = bind_values(query.text, ((variable.value, term) for variable, term in bindings.items()))
+    result = store.query(text, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
         return {"head": {}, "boolean": bool(result)}
     if not isinstance(result, ox.QuerySolutions):

@@ -11,10 +11,11 @@ A query file starts with comment lines ``#+ <yaml>`` that together form a YAML m
     #+     description: The proposal's IRI
     #+ tags: [objections, proposals]
 
-A param's ``name`` is a variable of the query (``?proposal``). A caller's value is bound by substitution into the
-parsed query (``store.query(text, substitutions=bind(query, values))``), never spliced into the text, so a value
-cannot change the query's shape. pyoxigraph substitutes only variables of the SELECT projection, so the loader checks
-that every param is projected.
+A param's ``name`` is a variable of the query (``?proposal``). A caller's value is converted to a typed term
+(``bind(query, values)``) and joined first, as a leading ``VALUES`` block that pyoxigraph writes
+(:func:`policykg.store.binding.bind_values`), never as raw text, so a value cannot change the query's shape. A
+leading ``VALUES`` reaches only variables in scope at the top of the query, so the loader checks that every param is
+a variable of the SELECT projection.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ Term = ox.NamedNode | ox.Literal
 
 
 def bind(query: NamedQuery, values: Mapping[str, str | None] | None = None) -> dict[ox.Variable, Term]:
-    """Typed substitutions for ``store.query``: each param from ``values`` (raw strings) or else its default.
+    """The typed term of each param, from ``values`` (raw strings) or else its default.
 
     Raises ValueError naming the parameter for a value that is not of the param's type, for an unknown parameter,
     and for a required parameter (one without default) that is missing.

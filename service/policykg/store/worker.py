@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from . import federation, ipc, results
+from .binding import bind_values
 from .errors import (
     EvaluationError,
     GraphNotFound,
@@ -83,10 +84,10 @@ def run_query(backend: Backend, job: dict[str, Any]) -> dict[str, Any]:
         kwargs["named_graphs"] = [_iri(g, "named-graph-uri") for g in named_graphs]
     elif job.get("union") and not has_from_clause(text):
         kwargs["use_default_graph_as_union"] = True
-    if job.get("substitutions"):
-        kwargs["substitutions"] = {ox.Variable(name): term for name, term in job["substitutions"]}
     store = backend.store(job)
     try:
+        if job.get("substitutions"):
+            text = bind_values(text, job["substitutions"])
         result = store.query(text, base_iri=base, **kwargs)
     except SyntaxError as err:
         raise QuerySyntaxError(str(err)) from None
