@@ -1,0 +1,97 @@
+"""The pieces that keep a cache miss cheap, without a server: results serialised straight into their format with the
+row cap found in the bytes."""
+
+from __future__ import annotations
+
+import random
+
+import pyoxigraph as ox
+import pytest
+
+from policykg.store import formats as f
+from policykg.store.results import CLOSING, MIN_ROW_BYTES, _scanner, serialize
+
+EX = "http://example.org/cap/"
+# Literals that look like row boundaries in one format or another, escapes, and one long enough to put boundaries
+# across pyoxigraph's 8 KiB output chunks.
+NASTY = ["},{", "[{", '"', "\\", '\\"', "<result>", "\r\n", "\n", ",", '""', '{"a":1}', "]}}", "\t", "é", "x" * 9000]
+ROWS = 300
+QUERY = f"SELECT ?s ?o ?b WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ ?s <{EX}q> ?b }} }} ORDER BY ?s"
+EMPTY_ROWS = f"SELECT ?x WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ ?s <{EX}none> ?x }} }} ORDER BY ?s"
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    rng = random.Random(7)
+    st_ = ox.Store()
+    for i in range(ROWS):
+        s = ox.NamedNode(f"{EX}s{i:04}")
+        text = "".join(rng.choice([*NASTY, "a", "b"]) for _ in range(rng.randint(0, 5)))
+        st_.add(ox.Quad(s, ox.NamedNode(f"{EX}p"), ox.Literal(text, language="en") if i % 7 == 0 else ox.Literal(text)))
+        if i % 3 == 0:
+            st_.add(ox.Quad(s, ox.NamedNode(f"{EX}q"), ox.BlankNode(f"b{i}")))
+        if i % 5 == 0:
+            st_.add(ox.Quad(s, ox.NamedNode(f"{EX}q"), ox.Literal(str(i), datatype=ox.NamedNode(f"{EX}dt"))))
+    return st_
+
+
+def rows_of(store: ox.Store, query: str) -> int:
+    return sum(1 for _ in store.query(query))
+
+
+@pytest.mark.parametrize("media", list(f.RESULT_FORMATS))
+@pytest.mark.parametrize("query", [QUERY, EMPTY_ROWS], ids=["terms", "empty-rows"])
+def test_capped_results_are_pyoxigraphs_first_rows(store: ox.Store, media: str, query: str) -> None:
+    """At, just below and just above the cap, in every format: the bytes pyoxigraph writes for the first ``cap`` rows
+    (the same query with ``LIMIT cap``), flagged as truncated exactly when rows were left out."""
+    fmt = f.RESULT_FORMATS[media]
+    total = rows_of(store, query)
+    assert total > ROWS - 1
+    full = store.query(query).serialize(format=fmt)
+    for cap in sorted({0, 1, 2, 3, 50, total - 1, total, total + 1, 10 * total}):
+        body, served, kind, truncated = serialize(store.query(query), media, None, cap)
+        assert (served, kind) == (media, "solutions")
+        assert truncated == (cap < total), cap
+        expected = store.query(f"{query} LIMIT {cap}").serialize(format=fmt) if cap < total else full
+        assert body == expected, cap
+    assert serialize(store.query(query), media, None, None) == (full, media, "solutions", False)
+
+
+@pytest.mark.parametrize("media", list(f.RESULT_FORMATS))
+def test_row_boundaries_are_found_across_any_chunking(store: ox.Store, media: str) -> None:
+    body = store.query(QUERY).serialize(format=f.RESULT_FORMATS[media])
+    total = rows_of(store, QUERY)
+    rng = random.Random(11)
+    for n in (1, 2, 17, total - 1, total):
+        whole = _scanner(media, n).feed(body)
+        assert whole is not None
+        for _ in range(20):
+            scanner, at, found = _scanner(media, n), 0, None
+            while found is None and at < len(body):
+                step = rng.choice([1, 2, 3, 7, 64, 8192])
+                found = scanner.feed(body[at : at + step])
+                at += step
+            assert found == whole
+        # the bytes before row n, closed, are what pyoxigraph writes for the first n - 1 rows
+        first = store.query(f"{QUERY} LIMIT {n - 1}").serialize(format=f.RESULT_FORMATS[media])
+        assert body[:whole] + CLOSING[media] == first
+    beyond = _scanner(media, total + 1).feed(body)  # no such row; in TSV and CSV, where it would begin: the end
+    assert beyond is None or beyond == len(body)
+
+
+def test_a_small_result_is_not_scanned(store: ox.Store) -> None:
+    """Under ``(cap + 1)`` times the smallest row, the cap cannot be reached: the bytes are pyoxigraph's as they are."""
+    query = f"SELECT ?s WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s LIMIT 3"
+    for media, fmt in f.RESULT_FORMATS.items():
+        body = store.query(query).serialize(format=fmt)
+        cap = len(body) // MIN_ROW_BYTES[media]
+        assert serialize(store.query(query), media, None, cap) == (body, media, "solutions", False)
+
+
+def test_ask_and_construct_keep_their_serialisation(store: ox.Store) -> None:
+    body, _, kind, truncated = serialize(store.query(f"ASK {{ ?s <{EX}p> ?o }}"), f.XML, None, 0)
+    assert (kind, truncated) == ("boolean", False) and b"true" in body
+    body, _, kind, truncated = serialize(
+        store.query(f"CONSTRUCT {{ ?s <{EX}p> ?o }} WHERE {{ ?s <{EX}p> ?o }}"), None, f.N_TRIPLES, 10
+    )
+    assert (kind, truncated) == ("graph", True) and len(body.splitlines()) == 10
