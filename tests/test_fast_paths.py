@@ -1,14 +1,20 @@
 """The pieces that keep a cache miss cheap, without a server: results serialised straight into their format with the
-row cap found in the bytes."""
+row cap found in the bytes, and the worker channel that carries result bytes beside the pickle."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import random
+import signal
+import socket
 
 import pyoxigraph as ox
 import pytest
 
 from policykg.store import formats as f
+from policykg.store import ipc
 from policykg.store.results import CLOSING, MIN_ROW_BYTES, _scanner, serialize
 
 EX = "http://example.org/cap/"
@@ -95,3 +101,42 @@ def test_ask_and_construct_keep_their_serialisation(store: ox.Store) -> None:
         store.query(f"CONSTRUCT {{ ?s <{EX}p> ?o }} WHERE {{ ?s <{EX}p> ?o }}"), None, f.N_TRIPLES, 10
     )
     assert (kind, truncated) == ("graph", True) and len(body.splitlines()) == 10
+
+
+# -- the worker channel ----------------------------------------------------------------------------------------------
+
+
+def test_channel_carries_payloads_of_any_size() -> None:
+    parent, child = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:  # a worker in miniature: echo the job's size as a payload of that many bytes
+        code = 0
+        try:
+            parent.close()
+            while True:
+                job = ipc.recv(child)
+                ipc.send(child, ("ok", {"n": job["n"]}), b"x" * job["n"])
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    child.close()
+    parent.setblocking(False)
+
+    async def exchange() -> None:
+        channel = await ipc.Channel.open(parent)
+        for n in (0, 1, 100, 65_536, 3_000_001):
+            reply, payload = await channel.request({"n": n})
+            assert reply == ("ok", {"n": n}) and payload == b"x" * n
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(EOFError):
+            await channel.request({"n": 1})
+        channel.close()
+
+    try:
+        asyncio.run(exchange())
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)

@@ -1,6 +1,12 @@
-"""Length-prefixed pickle messages over a UNIX socket pair (parent ⇄ worker).
+"""Messages over a UNIX socket pair (parent ⇄ worker): a pickled object and, optionally, raw bytes.
 
-Both ends are our own processes, so pickle is safe here; it is never used on anything a client sent.
+A frame is a header (the two lengths), the pickle, then the payload. A query's result bytes travel as the payload, so
+they are neither copied into a pickle by the worker nor out of one by the parent. Both ends are our own processes,
+so pickle is safe here; it is never used on anything a client sent.
+
+The worker blocks on its end (:func:`send`, :func:`recv`). The parent reads its ends with :class:`Channel`, an
+asyncio protocol: the event loop delivers a reply as it arrives, so a request costs one send and one wake-up, not
+a reader registered and removed for every read.
 """
 
 from __future__ import annotations
@@ -9,24 +15,23 @@ import asyncio
 import pickle
 import socket
 import struct
-from typing import Any
+from typing import Any, cast
 
-_HEADER = struct.Struct("!Q")
-_SMALL = 1 << 16
+_HEADER = struct.Struct("!QQ")
 
 
-def _frame(obj: Any) -> tuple[bytes, bytes]:
+def _frame(obj: Any, payload: bytes) -> list[bytes]:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(len(data)), data
+    return [_HEADER.pack(len(data), len(payload)), data, payload]
 
 
-def send(sock: socket.socket, obj: Any) -> None:
-    header, data = _frame(obj)
-    if len(data) < _SMALL:
-        sock.sendall(header + data)
-    else:
-        sock.sendall(header)
-        sock.sendall(data)
+def send(sock: socket.socket, obj: Any, payload: bytes = b"") -> None:
+    """Send ``obj`` and ``payload`` in one system call (more only if the socket's buffer is full)."""
+    parts = _frame(obj, payload)
+    sent = sock.sendmsg(parts)
+    total = sum(len(p) for p in parts)
+    if sent < total:
+        sock.sendall(memoryview(b"".join(parts))[sent:])
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytearray:
@@ -42,33 +47,68 @@ def _recv_exact(sock: socket.socket, size: int) -> bytearray:
 
 
 def recv(sock: socket.socket) -> Any:
-    (size,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
-    return pickle.loads(_recv_exact(sock, size))
+    """The next object (a payload sent with it is dropped: the worker is never sent one)."""
+    size, extra = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
+    obj = pickle.loads(_recv_exact(sock, size))
+    if extra:
+        _recv_exact(sock, extra)
+    return obj
 
 
-async def asend(sock: socket.socket, obj: Any) -> None:
-    loop = asyncio.get_running_loop()
-    header, data = _frame(obj)
-    if len(data) < _SMALL:
-        await loop.sock_sendall(sock, header + data)
-    else:
-        await loop.sock_sendall(sock, header)
-        await loop.sock_sendall(sock, data)
+class Channel(asyncio.Protocol):
+    """The parent's end of a worker's socket: :meth:`request` sends a job and waits for the reply, one at a time."""
 
+    def __init__(self) -> None:
+        self._transport: asyncio.Transport | None = None
+        self._buffer = bytearray()
+        self._waiter: asyncio.Future[tuple[Any, bytes]] | None = None
+        self._lost: BaseException | None = None
 
-async def _arecv_exact(sock: socket.socket, size: int) -> bytearray:
-    loop = asyncio.get_running_loop()
-    buf = bytearray(size)
-    view = memoryview(buf)
-    got = 0
-    while got < size:
-        n = await loop.sock_recv_into(sock, view[got:])
-        if n == 0:
-            raise EOFError("worker closed the connection")
-        got += n
-    return buf
+    @classmethod
+    async def open(cls, sock: socket.socket) -> Channel:
+        """A channel over ``sock`` (non-blocking), which it then owns: closing the channel closes the socket."""
+        _, channel = await asyncio.get_running_loop().connect_accepted_socket(cls, sock)
+        return channel
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.Transport, transport)  # uvloop's transports are not asyncio's classes
 
-async def arecv(sock: socket.socket) -> Any:
-    (size,) = _HEADER.unpack(await _arecv_exact(sock, _HEADER.size))
-    return pickle.loads(await _arecv_exact(sock, size))
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        waiter = self._waiter
+        if waiter is None or waiter.done() or len(self._buffer) < _HEADER.size:
+            return
+        size, extra = _HEADER.unpack_from(self._buffer)
+        end = _HEADER.size + size
+        if len(self._buffer) < end + extra:
+            return
+        with memoryview(self._buffer) as view:
+            try:
+                obj = pickle.loads(view[_HEADER.size : end])
+            except Exception as err:
+                waiter.set_exception(EOFError(f"malformed message from the worker: {err}"))
+                return
+            payload = bytes(view[end : end + extra])
+        del self._buffer[: end + extra]
+        waiter.set_result((obj, payload))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = exc or EOFError("worker closed the connection")
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_exception(EOFError(f"worker closed the connection ({self._lost})"))
+
+    async def request(self, obj: Any) -> tuple[Any, bytes]:
+        """Send ``obj``; the reply (an object and its payload). :class:`EOFError` if the worker is gone."""
+        if self._lost is not None or self._transport is None:
+            raise EOFError(f"worker closed the connection ({self._lost})")
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            self._transport.writelines(_frame(obj, b""))
+            return await self._waiter
+        finally:
+            self._waiter = None
+
+    def close(self) -> None:
+        """Drop the connection at once (the worker is being killed)."""
+        if self._transport is not None:
+            self._transport.abort()

@@ -36,6 +36,8 @@ class Worker:
     proc: subprocess.Popen[bytes] | None = None
     snapshot: int | None = None
     jobs: int = field(default=0)
+    channel: ipc.Channel | None = None
+    """The event loop's end of ``sock``, opened when the worker joins the pool."""
 
 
 class WorkerPool:
@@ -145,6 +147,11 @@ class WorkerPool:
     async def _new(self) -> Worker:
         worker = await asyncio.get_running_loop().run_in_executor(self._forker, self._spawn)
         self._live.add(worker)
+        try:
+            worker.channel = await ipc.Channel.open(worker.sock)
+        except BaseException:
+            self._kill(worker)
+            raise
         return worker
 
     def _usable(self, worker: Worker) -> bool:
@@ -171,9 +178,12 @@ class WorkerPool:
     async def _exchange(self, worker: Worker, job: dict[str, Any], remaining: float, limit: float) -> tuple[Any, ...]:
         worker.jobs += 1
         try:
+            assert worker.channel is not None
             async with asyncio.timeout(max(remaining, 0.001)):
-                await ipc.asend(worker.sock, job)
-                return await ipc.arecv(worker.sock)
+                reply, payload = await worker.channel.request(job)
+            if reply[0] == "ok" and isinstance(reply[1], dict) and "body" not in reply[1]:
+                reply[1]["body"] = payload  # a result's bytes travel beside the pickle (see worker.serve)
+            return reply
         except TimeoutError:
             self._busy.discard(worker)
             self._kill(worker)
@@ -198,6 +208,8 @@ class WorkerPool:
         self._busy.discard(worker)
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.pid, signal.SIGKILL)
+        if worker.channel is not None:
+            worker.channel.close()
         with contextlib.suppress(OSError):
             worker.sock.close()
         if self._reaping:

@@ -199,8 +199,14 @@ def serve(sock: socket.socket, backend: Backend) -> None:
             return
         started = time.perf_counter()
         reply = handle(backend, job)
+        payload = b""
+        if reply[0] == "ok":
+            value = reply[1]
+            if isinstance(value, dict) and isinstance(value.get("body"), bytes):
+                payload = value.pop("body")  # raw, beside the pickle: the pool puts it back
+            reply = (*reply, time.perf_counter() - started)
         try:
-            ipc.send(sock, (*reply, time.perf_counter() - started) if reply[0] == "ok" else reply)
+            ipc.send(sock, reply, payload)
         except OSError:
             return
 
