@@ -1,5 +1,6 @@
 """The pieces that keep a cache miss cheap, without a server: results serialised straight into their format with the
-row cap found in the bytes, and the worker channel that carries result bytes beside the pickle."""
+row cap found in the bytes, query strings decoded in C, and the worker channel that carries result bytes beside the
+pickle."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ import os
 import random
 import signal
 import socket
+from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from policykg.api import urlencoded
 from policykg.store import formats as f
 from policykg.store import ipc
 from policykg.store.results import CLOSING, MIN_ROW_BYTES, _scanner, serialize
@@ -101,6 +106,24 @@ def test_ask_and_construct_keep_their_serialisation(store: ox.Store) -> None:
         store.query(f"CONSTRUCT {{ ?s <{EX}p> ?o }} WHERE {{ ?s <{EX}p> ?o }}"), None, f.N_TRIPLES, 10
     )
     assert (kind, truncated) == ("graph", True) and len(body.splitlines()) == 10
+
+
+# -- query strings -------------------------------------------------------------------------------------------------
+
+FIELD = st.text(alphabet=st.sampled_from(list("ab=&%+;\\xX0F9 é\u00ff#/?\t")), max_size=24)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(FIELD)
+def test_urlencoded_parse_is_parse_qsl(text: str) -> None:
+    assert urlencoded.parse(text) == parse_qsl(text, keep_blank_values=True)
+
+
+def test_urlencoded_parse_of_a_sparql_request() -> None:
+    query = 'PREFIX ex: <http://e/#>\nSELECT ?s { ?s ex:p "a+b & c=d 100% \\"q\\" é€" } # done'
+    text = urlencode([("query", query), ("default-graph-uri", "http://g/1?x=1&y=2"), ("format", "json")])
+    assert urlencoded.parse(text) == parse_qsl(text, keep_blank_values=True)
+    assert urlencoded.parse(text)[0] == ("query", query)
 
 
 # -- the worker channel ----------------------------------------------------------------------------------------------

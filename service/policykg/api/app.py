@@ -16,7 +16,7 @@ from .. import __version__
 from ..store import Store
 from . import errors, gsp, health, sparql
 from .cache import ResultCache
-from .fastpath import SparqlCacheFastPath
+from .fastpath import SparqlCacheFastPath, SparqlDirect
 from .services import Services
 from .settings import Settings
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings, store: Store, routers: Iterable[APIRouter] = 
         app.state.policykg.epoch = store.etag_epoch
         app.state.policykg.shared_etags = True
     errors.install(app)
+    app.add_middleware(SparqlDirect)  # innermost: /sparql skips routing and FastAPI's request machinery
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

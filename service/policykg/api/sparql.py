@@ -7,7 +7,6 @@ Only a miss goes to the store, whose answer is cached for the dataset version it
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import MultiDict, QueryParams
@@ -15,7 +14,7 @@ from starlette.responses import Response
 
 from ..store import Dataset, QueryRequest, UpdateRequest
 from ..store import formats as f
-from . import service_description
+from . import service_description, urlencoded
 from .auth import require_writer
 from .bodies import content_type, decode, read_body, require_utf8
 from .errors import HttpError
@@ -142,7 +141,7 @@ async def sparql_post(request: Request) -> Response:
     if media == FORM:
         require_utf8(ct_params)
         body = decode(await read_body(request, 3 * limit + 4096, "a form"), "the form")
-        form = MultiDict(parse_qsl(body, keep_blank_values=True))
+        form = MultiDict(urlencoded.parse(body))
         for key, value in request.query_params.multi_items():  # protocol parameters may also sit in the URL
             if key not in ("query", "update"):
                 form.append(key, value)
