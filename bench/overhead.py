@@ -96,9 +96,10 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 {**env, "POLICYKG_CACHE_ENTRIES": cache},
             )
         conns = {n: http.client.HTTPConnection("127.0.0.1", s.port, timeout=120) for n, s in servers.items()}
-        out: dict[str, Any] = {}
+        plans: dict[str, dict[str, Callable[[], Any]]] = {}
+        rows: dict[str, int] = {}
         for name, text in texts.items():
-            rows = sum(1 for _ in local.query(text, use_default_graph_as_union=True))
+            rows[name] = sum(1 for _ in local.query(text, use_default_graph_as_union=True))
             request = QueryRequest(text, base_iri="http://127.0.0.1/sparql", results_format=JSON, row_cap=args.row_cap)
             url = servers["HTTP"].url(text)
 
@@ -120,17 +121,21 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
 
                 return call
 
-            ways: dict[str, Callable[[], Any]] = {
+            plans[name] = {
                 "in-process": inprocess,
                 "worker-side": worker_side,
                 "store": via_store,
                 **{n: via_http(c) for n, c in conns.items()},
             }
-            rounds = await _rounds(ways, args.rounds, args.requests, args.warm)
-            out[name] = {"rows": rows, "rounds": rounds}
-            bench.say(f"{name}: done")
-        ping = await _rounds({"ping": lambda: store._pool.run({"op": "ping"}, 10)}, args.rounds, args.requests, 5)
-        out["(worker ping)"] = {"rows": 0, "rounds": ping}
+        plans["(worker ping)"] = {"ping": lambda: store._pool.run({"op": "ping"}, 10)}
+        rows["(worker ping)"] = 0
+        out: dict[str, Any] = {name: {"rows": rows[name], "rounds": []} for name in plans}
+        for number in range(args.rounds + 1):  # round 0 warms everything up (the services have just started)
+            for name, ways in plans.items():
+                times = await _round(ways, args.requests, args.warm)
+                if number:
+                    out[name]["rounds"].append(times)
+            bench.say(f"round {number} of {args.rounds} done")
         for conn in conns.values():
             conn.close()
         return out
@@ -140,29 +145,23 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         await store.close()
 
 
-async def _rounds(
-    ways: dict[str, Callable[[], Any]], rounds: int, requests: int, warm: int
-) -> list[dict[str, list[float]]]:
-    """``rounds`` lists of ``requests`` timings per way: in each round, each way in turn runs ``warm`` untimed and
-    ``requests`` timed calls back to back (as ``bench/run.py`` does; taking turns call by call would leave each
-    process idle for longer between its calls, and so slower to wake)."""
-    out = []
-    for _ in range(rounds):
-        times: dict[str, list[float]] = {}
-        for way, call in ways.items():
-            times[way] = []
-            for i in range(warm + requests):
-                t = time.perf_counter()
-                value = call()
-                if isinstance(value, Awaitable):
-                    value = await value
-                elapsed = time.perf_counter() - t
-                if i >= warm:
-                    times[way].append(elapsed)
-                    if way == "store":
-                        times.setdefault("in-worker", []).append(value)
-        out.append(times)
-    return out
+async def _round(ways: dict[str, Callable[[], Any]], requests: int, warm: int) -> dict[str, list[float]]:
+    """Each way in turn runs ``warm`` untimed and ``requests`` timed calls back to back (as ``bench/run.py`` does;
+    taking turns call by call would leave each process idle for longer between its calls, and so slower to wake)."""
+    times: dict[str, list[float]] = {}
+    for way, call in ways.items():
+        times[way] = []
+        for i in range(warm + requests):
+            t = time.perf_counter()
+            value = call()
+            if isinstance(value, Awaitable):
+                value = await value
+            elapsed = time.perf_counter() - t
+            if i >= warm:
+                times[way].append(elapsed)
+                if way == "store":
+                    times.setdefault("in-worker", []).append(value)
+    return times
 
 
 def report(out: dict[str, Any], args: argparse.Namespace) -> str:
