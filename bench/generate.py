@@ -17,6 +17,7 @@ The same seed and size give the same bytes.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import sys
@@ -27,11 +28,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from policykg import statistics
+
 BASE = "https://w3id.org/policykg/"
 ID = BASE + "id/"
 DOC_GRAPH = BASE + "graph/document/"
 INFERRED = BASE + "graph/inferred"
 ONTOLOGY = BASE + "graph/ontology"
+ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY)
+STATISTICS_GRAPH = ox.NamedNode(statistics.GRAPH)
 CORPUS = BASE + "graph/corpus"
 LOCAL_KINDS = frozenset(
     {"document", "annotation", "claim", "status", "support", "attack", "undercut", "proposal", "fact", "stance", "cost"}
@@ -121,12 +126,15 @@ def _document_of(quad: ox.Quad) -> str | None:
 
 
 def generate(template: Path, triples: int, seed: int) -> Iterator[ox.Quad]:
-    """Quads (no duplicates), about ``triples`` of them (whole documents only; copy 0 is always whole)."""
+    """Quads, about ``triples`` of them (whole documents only; copy 0 is always whole); no triple twice, even in two
+    graphs."""
     quads = list(ox.parse(path=str(template), format=ox.RdfFormat.TRIG))
     by_doc: dict[str, list[ox.Quad]] = {}
     shared: list[ox.Quad] = []  # the ontology, the corpus graph, and inferences about shared things
     inferred_about: dict[str, list[ox.Quad]] = {}
     for quad in quads:
+        if quad.graph_name == STATISTICS_GRAPH:
+            continue  # counts of the template: the generated data gets its own (see write)
         doc = _document_of(quad)
         if doc is not None:
             by_doc.setdefault(doc, []).append(quad)
@@ -135,22 +143,24 @@ def generate(template: Path, triples: int, seed: int) -> Iterator[ox.Quad]:
         else:
             shared.append(quad)
     corpus_size = len(quads)
-    copies = max(1, -(-triples // corpus_size) + 1)
+    copies = max(1, -(-triples // corpus_size) + 1)  # an estimate, to size the pool of actor variants
     rng = random.Random(seed)
     variants = max(1, copies // 3)
     seen: set[int] = set()
     emitted = 0
 
     def emit(quad: ox.Quad) -> Iterator[ox.Quad]:
+        # A statement is written once, in the first graph that has it, as the build does (no triple of the corpus is
+        # in two graphs): a shared actor that several copies describe is described once, not once per document.
         nonlocal emitted
-        key = hash(quad)
+        key = hash(quad.triple)
         if key not in seen:
             seen.add(key)
             emitted += 1
             yield quad
 
-    for index in range(copies):
-        if emitted >= triples * 0.98:
+    for index in itertools.count():  # copies until the size is reached: shared statements are not repeated
+        if emitted >= triples:
             return
         copy = Copy(index, rng, variants)
         docs = sorted(by_doc)
@@ -193,7 +203,7 @@ def _is_local(quad: ox.Quad) -> bool:
 
 
 def _rewrite(copy: Copy, quad: ox.Quad) -> ox.Quad:
-    if copy.index == 0:
+    if copy.index == 0 or quad.graph_name == ONTOLOGY_GRAPH:  # one ontology, blank nodes and all
         return quad
     predicate = quad.predicate.value
     subject = copy.term(quad.subject, predicate)
@@ -215,17 +225,15 @@ def write(template: Path, triples: int, seed: int, out: Path) -> tuple[Path, Pat
     out.mkdir(parents=True, exist_ok=True)
     nq = out / f"policykg-{label(triples)}.nq"
     trig = nq.with_suffix(".trig")
-    count = 0
-
-    def counted() -> Iterator[ox.Quad]:
-        nonlocal count
-        for quad in generate(template, triples, seed):
-            count += 1
-            yield quad
-
-    ox.serialize(counted(), str(nq), ox.RdfFormat.N_QUADS)
+    ox.serialize(generate(template, triples, seed), str(nq), ox.RdfFormat.N_QUADS)
+    store = ox.Store()
+    store.load(path=str(nq), format=ox.RdfFormat.N_QUADS, lenient=True)
+    store.update(statistics.REFRESH)  # the statistics graph, as the build and the stores compute it
+    counts = sorted(store.quads_for_pattern(None, None, None, STATISTICS_GRAPH), key=str)
+    with nq.open("ab") as out:
+        ox.serialize(counts, out, ox.RdfFormat.N_QUADS)
     ox.serialize(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS), str(trig), ox.RdfFormat.TRIG)
-    return nq, trig, count
+    return nq, trig, len(store)
 
 
 def main(argv: list[str] | None = None) -> int:

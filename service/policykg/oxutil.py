@@ -1,4 +1,4 @@
-"""Small bridges to pyoxigraph: rdflib terms to pyoxigraph terms, and SELECT results as plain rows."""
+"""Small bridges to pyoxigraph: rdflib terms to pyoxigraph terms and back, and SELECT results as plain rows."""
 
 from __future__ import annotations
 
@@ -20,6 +20,16 @@ def to_ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def select_rows(store: ox.Store, query: str) -> Rows:

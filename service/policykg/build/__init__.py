@@ -19,7 +19,7 @@ from ..vocab import PKG, Minter
 from .assessment import acceptability
 from .errors import BuildError, Problem
 from .loader import load_corpus
-from .output import write_trig
+from .output import add_statistics, write_trig
 from .rdf import write_dataset
 from .reason import infer
 from .resolve import Resolved, resolve
@@ -114,6 +114,8 @@ def build(paths: Paths | None = None, use_hermit: bool = True, progress: Progres
     for triple in (*inferred, *ontology):  # the ontology holds the controlled values (polarities, …)
         data.add(triple)
     validate(data, paths.shapes, _locator(resolved, minter))
+    say("counting (statistics graph)")
+    add_statistics(ds)
 
     result = BuildResult(ds, resolved, minter, reasoner)
     result.counts = count(result)

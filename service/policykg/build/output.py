@@ -12,7 +12,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from ..oxutil import to_ox
+from .. import statistics
+from ..oxutil import from_ox, to_ox
 
 
 def sorted_quads(graphs: dict[URIRef, Graph]) -> list[ox.Quad]:
@@ -29,6 +30,19 @@ def sorted_quads(graphs: dict[URIRef, Graph]) -> list[ox.Quad]:
 
 def named_graphs(ds: Dataset) -> dict[URIRef, Graph]:
     return {g.identifier: g for g in ds.graphs() if isinstance(g.identifier, URIRef) and len(g)}
+
+
+def add_statistics(ds: Dataset) -> int:
+    """Write the statistics graph (:mod:`policykg.statistics`) into ``ds``, computed as the stores refresh it.
+    Returns its number of triples."""
+    store = ox.Store()
+    store.extend(sorted_quads(named_graphs(ds)))
+    store.update(statistics.REFRESH)
+    graph = ds.graph(URIRef(statistics.GRAPH))
+    graph.remove((None, None, None))
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(statistics.GRAPH)):
+        graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+    return len(graph)
 
 
 def write_trig(ds: Dataset, path: Path, prefixes: dict[str, str]) -> int:

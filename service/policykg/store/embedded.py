@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from .. import statistics
 from . import worker as worker_module
 from .base import GraphName, QueryRequest, QueryResult, Store, UpdateRequest
 from .errors import EvaluationError, GraphNotFound, PayloadError, QuerySyntaxError, QueryTimeout
@@ -318,7 +319,9 @@ class EmbeddedStore(Store):
     def _apply_locked(self, change: Callable[[ox.Store], T]) -> T:
         with self._lock:
             try:
-                return change(self._ox)
+                result = change(self._ox)
+                statistics.refresh(self._ox)  # before any reader can see the new version
+                return result
             except SyntaxError as err:
                 raise QuerySyntaxError(str(err)) from None
             except (OSError, RuntimeError, ValueError) as err:
