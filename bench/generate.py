@@ -228,7 +228,7 @@ def write(template: Path, triples: int, seed: int, out: Path) -> tuple[Path, Pat
     ox.serialize(generate(template, triples, seed), str(nq), ox.RdfFormat.N_QUADS)
     store = ox.Store()
     store.load(path=str(nq), format=ox.RdfFormat.N_QUADS, lenient=True)
-    store.update(statistics.REFRESH)  # the statistics graph, as the build and the stores compute it
+    statistics.add(store)  # the statistics graph, as the build and the stores compute it
     counts = sorted(store.quads_for_pattern(None, None, None, STATISTICS_GRAPH), key=str)
     with nq.open("ab") as out:
         ox.serialize(counts, out, ox.RdfFormat.N_QUADS)

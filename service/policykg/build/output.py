@@ -37,7 +37,7 @@ def add_statistics(ds: Dataset) -> int:
     Returns its number of triples."""
     store = ox.Store()
     store.extend(sorted_quads(named_graphs(ds)))
-    store.update(statistics.REFRESH)
+    statistics.add(store)
     graph = ds.graph(URIRef(statistics.GRAPH))
     graph.remove((None, None, None))
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(statistics.GRAPH)):
