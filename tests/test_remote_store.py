@@ -151,3 +151,49 @@ def test_remote_down_is_502_and_slow_is_504(tmp_path: Path) -> None:
     finally:
         slow.shutdown()
         slow.server_close()
+
+
+def test_the_union_goes_as_from_clauses_where_sparql_puts_them() -> None:
+    """In the text, not as protocol parameters (Virtuoso answers each with a header: past 50 graphs, a 502)."""
+    graphs = (EX + "g1", EX + "g2")
+    store = ox.Store()
+    store.update(
+        f"INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}a> <{EX}p> 1 }} GRAPH <{EX}g2> {{ <{EX}a> <{EX}p> 2 }}"
+        f" GRAPH <{EX}system> {{ <{EX}a> <{EX}p> 3 }} }}"
+    )
+    queries = {
+        "SELECT ?o WHERE { ?s ?p ?o }": 2,
+        "SELECT (EXISTS { ?s ?p 3 } AS ?x) { } ORDER BY ?x": 1,
+        "SELECT ?o { ?s ?p ?o } GROUP BY ?o HAVING (?o > 0)": 2,
+        "SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }": 2,
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }": 2,
+        "CONSTRUCT WHERE { ?s ?p ?o }": 2,
+        f"DESCRIBE <{EX}a>": 2,
+        "ASK { ?s ?p 3 }": False,
+        "ASK WHERE { ?s ?p 2 }": True,
+    }
+    for text, expected in queries.items():
+        sent = remote.with_dataset(text, graphs, graphs)
+        assert "FROM <" in sent and "FROM NAMED <" in sent
+        answer = store.query(sent)
+        got = bool(answer) if isinstance(answer, ox.QueryBoolean) else len(list(answer))
+        assert got == expected, (text, sent)
+    assert remote.with_dataset("SELECT * {}", (), ()) == "SELECT * {}"
+
+
+def test_the_stores_own_graphs_are_left_out_of_the_union() -> None:
+    """Virtuoso names its DAV and service-description graphs after its DefaultHost, whatever the service calls it."""
+    graphs = [
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://db.internal:8890/DAV/",
+        "http://db.internal:8890/sparql",
+        "http://127.0.0.1:18890/sparql",
+        remote.VERSION_GRAPH,
+        "https://w3id.org/policykg/graph/corpus",
+        EX + "g",
+    ]
+    assert remote.dataset_graphs(graphs, ["http://127.0.0.1:18890/sparql", None]) == (
+        EX + "g",
+        "https://w3id.org/policykg/graph/corpus",
+    )

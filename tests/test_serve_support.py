@@ -108,7 +108,7 @@ class RemoteStore:
             assert not failed, failed
 
     def empty(self) -> None:
-        """Drop every graph but the store's own (Virtuoso's system graphs)."""
+        """Drop every graph but the store's own (Virtuoso's system graphs, as the service tells them apart)."""
         from policykg.store import remote
 
         auth = httpx.DigestAuth(*self.auth.split(":", 1)) if self.auth else None
@@ -119,7 +119,7 @@ class RemoteStore:
             timeout=30,
         )
         graphs = [b["g"]["value"] for b in r.json()["results"]["bindings"]]
-        graphs = [g for g in graphs if not g.startswith(remote.SYSTEM_GRAPHS) or g == remote.VERSION_GRAPH]
+        graphs = [*remote.dataset_graphs(graphs, [self.query]), *(g for g in graphs if g == remote.VERSION_GRAPH)]
         if graphs:
             text = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
             r = httpx.post(self.update, data={"update": text}, auth=auth, timeout=60)

@@ -12,10 +12,10 @@ balancer. What they share lives in the store:
   the others within the poll interval, by itself at once. Writes that bypass policykg must replace the triple too
   (see docs/remote-stores.md), or the caches serve the older answers until the next write.
 - **the union default graph** is asked for the way each store understands it (``union_mode``): ``explicit`` lists
-  the dataset's graphs (once per version) and names them as ``default-graph-uri`` *and* ``named-graph-uri``, which
-  every SPARQL 1.1 store honours and which leaves out the store's own system graphs (Virtuoso's) and the version
-  graph; ``param`` sends Oxigraph's ``union-default-graph`` parameter; ``native`` relies on the store's configuration
-  (Fuseki's ``tdb2:unionDefaultGraph``, GraphDB, Neptune, ``oxigraph serve --union-default-graph``).
+  the dataset's graphs (once per version) and names them in ``FROM`` *and* ``FROM NAMED`` clauses of the query,
+  which every SPARQL 1.1 store honours and which leaves out the store's own system graphs (Virtuoso's) and the
+  version graph; ``param`` sends Oxigraph's ``union-default-graph`` parameter; ``native`` relies on the store's
+  configuration (Fuseki's ``tdb2:unionDefaultGraph``, GraphDB, Neptune, ``oxigraph serve --union-default-graph``).
 
 Answers are parsed as they stream in (SPARQL JSON or XML results, N-Triples for graphs), cut at the row cap, and
 written again in the negotiated format by pyoxigraph, so they are byte for byte what the embedded store would write for
@@ -32,6 +32,7 @@ import base64
 import contextlib
 import hashlib
 import logging
+import re
 import socket
 import threading
 import time
@@ -52,7 +53,7 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
 from . import federation
 from .base import GraphName, QueryRequest, QueryResult, Store, UpdateRequest
-from .binding import bind_values
+from .binding import after_group, bind_values
 from .errors import (
     EvaluationError,
     GraphNotFound,
@@ -81,7 +82,9 @@ SYSTEM_GRAPHS = (
     "virtrdf",
     VERSION_GRAPH,
 )
-"""Graph IRIs (prefixes) that are the store's own, never the dataset's: left out of the explicit union."""
+"""Graph IRIs (prefixes) that are the store's own, never the dataset's: left out of the explicit union (with every
+graph under the store's own host, see :func:`dataset_graphs`)."""
+_DAV_GRAPH = re.compile(r"^(https?://[^/]+/)DAV/?$")
 UNION_MODES = ("explicit", "param", "native")
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.8"
@@ -177,6 +180,59 @@ def _ends_with_semicolon(text: str) -> bool:
     for last in tokens(text):  # noqa: B007
         pass
     return last is not None and last.kind == "semi"
+
+
+def with_dataset(text: str, default_graphs: Iterable[str], named_graphs: Iterable[str]) -> str:
+    """The query with ``FROM <g>`` and ``FROM NAMED <g>`` clauses where SPARQL puts them: after the projection (or
+    the CONSTRUCT template, or DESCRIBE's targets), before the WHERE clause and the solution modifiers.
+
+    They go in the text, not as ``default-graph-uri``/``named-graph-uri`` parameters: Virtuoso answers each of those
+    with a response header of its own (``X-SPARQL-default-graph: …``), and past 50 graphs that is more headers than an
+    HTTP client reads (Python's http.client gives up at 100), so every query failed with a 502."""
+    clauses = [f"FROM <{g}>" for g in default_graphs] + [f"FROM NAMED <{g}>" for g in named_graphs]
+    if not clauses:
+        return text
+    toks = list(tokens(text))
+    form = next(
+        (i for i, t in enumerate(toks) if t.depth == 0 and t.is_keyword("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), None
+    )
+    if form is None:
+        raise QuerySyntaxError("not a query (no SELECT, CONSTRUCT, ASK or DESCRIBE)")
+    i = form + 1
+    if toks[form].is_keyword("CONSTRUCT") and i < len(toks) and toks[i].kind == "open":
+        i = after_group(toks, i)  # the template
+    at, parens = len(text), 0
+    for t in toks[i:]:
+        if t.kind == "other" and t.text in "()":
+            parens += 1 if t.text == "(" else -1
+        elif (
+            parens == 0
+            and t.depth == 0
+            and (t.kind == "open" or t.is_keyword("WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"))
+        ):
+            at = t.start
+            break
+    return f"{text[:at].rstrip()}\n{' '.join(clauses)}\n{text[at:]}"
+
+
+def dataset_graphs(
+    graphs: Iterable[str], endpoints: Iterable[str | None] = (), system: tuple[str, ...] = SYSTEM_GRAPHS
+) -> tuple[str, ...]:
+    """The dataset's graphs among the store's ``graphs``, sorted: without the store's own. Those are the ``system``
+    prefixes, and every graph under the store's own host: Virtuoso names its DAV and service-description graphs after
+    its ``DefaultHost`` (``http://127.0.0.1:18890/DAV/``, ``http://127.0.0.1:18890/sparql``), which is known here
+    from the endpoints' origins and from its ``…/DAV/`` graph (its host may not be the one the service reaches it by).
+    """
+    graphs = list(graphs)
+    origins = {_origin(e) for e in endpoints if e}
+    origins |= {m.group(1) for g in graphs if (m := _DAV_GRAPH.match(g))}
+    prefixes = tuple(system) + tuple(o for o in origins if o)
+    return tuple(sorted(g for g in graphs if not g.startswith(prefixes)))
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else ""
 
 
 def version_update(value: int) -> str:
@@ -371,14 +427,12 @@ class RemoteStore(Store):
             return RemoteTimeout(f"no answer from {endpoint} within {timeout:g} s")
         return RemoteUnavailable(f"cannot reach the SPARQL store at {endpoint}: {reason}")
 
-    def _dataset_params(self, request: QueryRequest | None, graphs: tuple[str, ...] | None) -> list[tuple[str, str]]:
+    def _dataset_params(self, request: QueryRequest) -> list[tuple[str, str]]:
+        """The client's own ``default-graph-uri``/``named-graph-uri`` parameters, sent as they are."""
         params: list[tuple[str, str]] = []
-        if request is not None and request.dataset.given:
+        if request.dataset.given:
             params += [("default-graph-uri", g) for g in request.dataset.default_graphs]
             params += [("named-graph-uri", g) for g in request.dataset.named_graphs]
-        elif graphs is not None:
-            params += [("default-graph-uri", g) for g in graphs]
-            params += [("named-graph-uri", g) for g in graphs]
         return params
 
     async def _select(self, query: str, timeout: float) -> list[ox.QuerySolution]:
@@ -397,13 +451,9 @@ class RemoteStore(Store):
         if self._graphs is not None and self._graphs[0] == version:
             return self._graphs[1]
         rows = await self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", timeout)
-        graphs = tuple(
-            sorted(
-                r["g"].value
-                for r in rows
-                if isinstance(r["g"], ox.NamedNode) and not r["g"].value.startswith(self.system_graphs)
-            )
-        )
+        endpoints = (self.query_endpoint, self.update_endpoint, self.gsp_endpoint)
+        names = (r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
+        graphs = dataset_graphs(names, endpoints, self.system_graphs)
         self._graphs = (version, graphs)
         return graphs
 
@@ -421,16 +471,15 @@ class RemoteStore(Store):
             _check_query_syntax(text, request.base_iri)
         if request.base_iri:
             text = f"BASE <{request.base_iri}>\n{text}"
-        graphs: tuple[str, ...] | None = None
-        params: list[tuple[str, str]] = []
+        params = self._dataset_params(request)
         if not request.dataset.given and request.union_default and not has_from_clause(request.text):
             if self.union_mode == "explicit":
                 graphs = await self._union_graphs(timeout)
                 if not graphs:
                     graphs = (VERSION_GRAPH + "#none",)  # an empty dataset, not the store's default one
+                text = with_dataset(text, graphs, graphs)
             elif self.union_mode == "param":
                 params.append(("union-default-graph", ""))
-        params += self._dataset_params(request, graphs)
         form = query_form(request.text)
         if form in ("CONSTRUCT", "DESCRIBE") and request.graph_format is None:
             raise NotAcceptable("CONSTRUCT/DESCRIBE results: none of the accepted media types is an RDF syntax")
