@@ -11,7 +11,7 @@ import pytest
 from policykg.build import BuildResult
 from policykg.config import Paths
 from tests.test_serve_corpus import with_build
-from tests.test_serve_support import BACKEND, Server, running
+from tests.test_serve_support import Server, running
 
 ID = "https://w3id.org/policykg/id/"
 TOKYO = "nato-tokyo-liaison-office"
@@ -70,7 +70,6 @@ def test_the_whole_argument_around_the_tokyo_office(api) -> None:
     assert p["supporting"] and p["status"]
 
 
-@pytest.mark.skipif(BACKEND == "virtuoso", reason="Virtuoso returns xsd:duration values as a count of months")
 def test_cost_of_the_coalition_warfare_program(api) -> None:
     cost = get(api, "/api/proposals/dod-asian-coalition-warfare-program").json()["cost"]
     assert cost == {"amount": 100000000, "currency": "USD", "period": "P1Y", "qualifier": "at least"}

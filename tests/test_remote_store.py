@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.build import BuildResult
-from policykg.store import remote
+from policykg.store import canonical, remote
 from policykg.store.errors import QuerySyntaxError
 from tests.test_serve_support import TOKEN, free_port, running
 
@@ -197,3 +197,43 @@ def test_the_stores_own_graphs_are_left_out_of_the_union() -> None:
         EX + "g",
         "https://w3id.org/policykg/graph/corpus",
     )
+
+
+def test_uploads_write_integers_bare() -> None:
+    """Virtuoso's Turtle loader reads "208000000000"^^xsd:integer as a decimal; a bare 208000000000 stays an integer."""
+    triples = [
+        ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal(208000000000)),
+        ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal(-7)),
+        ox.Triple(
+            ox.NamedNode(EX + "a"),
+            ox.NamedNode(EX + "q"),
+            ox.Literal('x "5"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ),
+        ox.Triple(
+            ox.NamedNode(EX + "a"), ox.NamedNode(EX + "q"), ox.Literal("2.5", datatype=ox.NamedNode(XSD + "decimal"))
+        ),
+    ]
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    sent = remote.bare_integers(nt)
+    assert b" 208000000000 .\n" in sent and b" -7 .\n" in sent and sent.count(b"XMLSchema#integer") == 1
+    assert {q.triple for q in ox.parse(sent, ox.RdfFormat.TURTLE)} == set(triples)
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_virtuoso_terms_are_put_back_in_their_canonical_form() -> None:
+    text = """SELECT ?a ?b ?c ?d ?e ?f ?g (COUNT(*) AS ?n) (?x = 1 AS ?h) WHERE {
+      BIND(EXISTS { ?s ?p ?o } AS ?a) BIND(NOT EXISTS { ?s ?p ?o FILTER(?o = 2) } AS ?b) BIND(BOUND(?z) AS ?c)
+      BIND(!?y AS ?d) BIND(?x IN (1, 2) AS ?e) BIND(IF(EXISTS { ?s ?p ?o }, 1, 0) AS ?f) BIND(STRSTARTS("a", "b") AS ?g)
+      BIND(COALESCE(?x, false) AS ?k) BIND(1 + 2 AS ?m) }"""
+    flagged = canonical.boolean_variables(text, [("param", ox.Literal(True)), ("other", ox.Literal(1))])
+    assert flagged == {"a", "b", "c", "d", "e", "g", "h", "param"}
+    one, zero = ox.Literal(1), ox.Literal(0)
+    assert canonical.canonical(one, True) == ox.Literal(True) and canonical.canonical(zero, True) == ox.Literal(False)
+    assert canonical.canonical(one, False) == one  # an integer where the query does not say boolean
+    assert canonical.canonical(ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean"))) == ox.Literal(True)
+    duration = ox.NamedNode(XSD + "duration")
+    for months, lexical in [("12", "P1Y"), ("-18", "-P1Y6M"), ("0", "PT0S"), ("5", "P5M")]:
+        assert canonical.canonical(ox.Literal(months, datatype=duration)) == ox.Literal(lexical, datatype=duration)
+    assert canonical.canonical(ox.Literal("P1Y2M3DT4H", datatype=duration)).value == "P1Y2M3DT4H"

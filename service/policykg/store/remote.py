@@ -54,6 +54,7 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from . import federation
 from .base import GraphName, QueryRequest, QueryResult, Store, UpdateRequest
 from .binding import after_group, bind_values
+from .canonical import boolean_variables, canonical, needs_canonical
 from .errors import (
     EvaluationError,
     GraphNotFound,
@@ -491,13 +492,18 @@ class RemoteStore(Store):
         def work(call: _Call) -> QueryResult:
             response = self._open(call, text, accept, params, timeout)
             with response:
-                return self._serialize(response, request, version)
+                return self._serialize(response, request, version, booleans)
 
+        booleans = boolean_variables(request.text, request.substitutions) if form == "SELECT" else frozenset()
         result = await self._run(work, timeout, "the query")
         log.debug("remote query: %.3f s", time.perf_counter() - started)
         return result
 
-    def _serialize(self, response: Any, request: QueryRequest, version: int) -> QueryResult:
+    def _serialize(
+        self, response: Any, request: QueryRequest, version: int, booleans: frozenset[str] = frozenset()
+    ) -> QueryResult:
+        """The store's answer written again in the negotiated format, cut at the row cap, every term in its
+        canonical form (:mod:`.canonical`; ``booleans``: the variables the query binds to booleans only)."""
         media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         cap = request.row_cap
         try:
@@ -509,6 +515,10 @@ class RemoteStore(Store):
                 rows = list(islice((q.triple for q in quads), None if cap is None else cap + 1))
                 truncated = cap is not None and len(rows) > cap
                 rows = rows[:cap] if cap is not None else rows
+                rows = [
+                    ox.Triple(t.subject, t.predicate, canonical(t.object)) if needs_canonical(t.object) else t
+                    for t in rows
+                ]
                 fmt = GRAPH_FORMATS[request.graph_format]
                 prefixes = self.prefixes if fmt == ox.RdfFormat.TURTLE else None
                 body = ox.serialize(rows, format=fmt, prefixes=prefixes)
@@ -524,7 +534,14 @@ class RemoteStore(Store):
             truncated = cap is not None and len(rows) > cap
             rows = rows[:cap] if cap is not None else rows
             lines = ["\t".join(f"?{n}" for n in names)]
-            lines.extend("\t".join("" if row[n] is None else str(row[n]) for n in names) for row in rows)
+            flags = [n in booleans for n in names]
+
+            def cell(term: Any, boolean: bool) -> str:
+                if term is None:
+                    return ""
+                return str(canonical(term, boolean) if needs_canonical(term) else term)
+
+            lines.extend("\t".join(cell(row[n], b) for n, b in zip(names, flags, strict=True)) for row in rows)
             tsv = "\n".join(lines) + "\n"
             body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt)
             return QueryResult(body or b"", request.results_format, "solutions", version, truncated)
@@ -709,6 +726,18 @@ def _label(graph: GraphName) -> str:
     return "the default graph" if graph is None else f"<{graph}>"
 
 
+_TYPED_INTEGER = re.compile(rb'(?<= )"([+-]?[0-9]+)"\^\^<http://www\.w3\.org/2001/XMLSchema#integer> \.$', re.MULTILINE)
+
+
+def bare_integers(nt: bytes) -> bytes:
+    """N-Triples with each ``"123"^^xsd:integer`` object written as Turtle's bare ``123`` (the same literal). Virtuoso's
+    Turtle loader (behind its Graph Store) reads a typed integer past 32 bits as an ``xsd:decimal``
+    (``"208000000000"^^xsd:integer`` came back ``"208000000000"^^xsd:decimal``); a bare one it keeps an integer. Only
+    an object at the end of a line is rewritten, after the space that starts it: inside a literal a quote is always
+    escaped, so nothing else can match."""
+    return _TYPED_INTEGER.sub(rb"\1 .", nt)
+
+
 def gsp_url(endpoint: str, graph: GraphName) -> str:
     query = "default" if graph is None else urllib.parse.urlencode({"graph": graph})
     return endpoint + ("&" if "?" in endpoint else "?") + query
@@ -758,6 +787,7 @@ class GraphStore:
 
         url = gsp_url(self.endpoint, graph)
         headers = {"Content-Type": "text/turtle; charset=utf-8"}  # N-Triples is Turtle: every store reads it
+        body = bare_integers(body)
         for attempt in (1, 2):
             try:
                 self._prime(timeout)
