@@ -149,11 +149,14 @@ def test_channel_carries_payloads_of_any_size() -> None:
     async def exchange() -> None:
         channel = await ipc.Channel.open(parent)
         for n in (0, 1, 100, 65_536, 3_000_001):
-            reply, payload = await channel.request({"n": n})
+            reply, payload = await channel.request({"n": n}, 10)
             assert reply == ("ok", {"n": n}) and payload == b"x" * n
+        os.kill(pid, signal.SIGSTOP)  # a worker that does not answer in time
+        with pytest.raises(TimeoutError):
+            await channel.request({"n": 1}, 0.05)
         os.kill(pid, signal.SIGKILL)
         with pytest.raises(EOFError):
-            await channel.request({"n": 1})
+            await channel.request({"n": 1}, 10)
         channel.close()
 
     try:

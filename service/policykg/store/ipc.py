@@ -34,25 +34,16 @@ def send(sock: socket.socket, obj: Any, payload: bytes = b"") -> None:
         sock.sendall(memoryview(b"".join(parts))[sent:])
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytearray:
-    buf = bytearray(size)
-    view = memoryview(buf)
-    got = 0
-    while got < size:
-        n = sock.recv_into(view[got:])
-        if n == 0:
-            raise EOFError("peer closed the connection")
-        got += n
-    return buf
-
-
 def recv(sock: socket.socket) -> Any:
     """The next object (a payload sent with it is dropped: the worker is never sent one)."""
-    size, extra = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
-    obj = pickle.loads(_recv_exact(sock, size))
-    if extra:
-        _recv_exact(sock, extra)
-    return obj
+    data = sock.recv(1 << 16)  # a job is small: the whole of it, in one system call
+    while not _complete(data):
+        more = sock.recv(1 << 16)
+        if not more:
+            raise EOFError("peer closed the connection")
+        data += more
+    size, _ = _HEADER.unpack_from(data)
+    return pickle.loads(memoryview(data)[_HEADER.size : _HEADER.size + size])
 
 
 class Channel(asyncio.Protocol):
@@ -74,22 +65,30 @@ class Channel(asyncio.Protocol):
         self._transport = cast(asyncio.Transport, transport)  # uvloop's transports are not asyncio's classes
 
     def data_received(self, data: bytes) -> None:
-        self._buffer += data
+        buffer = self._buffer
+        if buffer:  # the rest of a reply that began in an earlier read
+            buffer += data
+            if _complete(buffer):
+                self._deliver(buffer)
+                buffer.clear()
+        elif _complete(data):  # the usual case: the whole reply in one read, used as it is
+            self._deliver(data)
+        else:
+            buffer += data
+
+    def _deliver(self, frame: bytes | bytearray) -> None:
         waiter = self._waiter
-        if waiter is None or waiter.done() or len(self._buffer) < _HEADER.size:
+        if waiter is None or waiter.done():
             return
-        size, extra = _HEADER.unpack_from(self._buffer)
+        size, extra = _HEADER.unpack_from(frame)
         end = _HEADER.size + size
-        if len(self._buffer) < end + extra:
-            return
-        with memoryview(self._buffer) as view:
+        with memoryview(frame) as view:
             try:
                 obj = pickle.loads(view[_HEADER.size : end])
             except Exception as err:
                 waiter.set_exception(EOFError(f"malformed message from the worker: {err}"))
                 return
             payload = bytes(view[end : end + extra])
-        del self._buffer[: end + extra]
         waiter.set_result((obj, payload))
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -97,18 +96,34 @@ class Channel(asyncio.Protocol):
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_exception(EOFError(f"worker closed the connection ({self._lost})"))
 
-    async def request(self, obj: Any) -> tuple[Any, bytes]:
-        """Send ``obj``; the reply (an object and its payload). :class:`EOFError` if the worker is gone."""
+    async def request(self, obj: Any, timeout: float) -> tuple[Any, bytes]:
+        """Send ``obj``; the reply (an object and its payload). :class:`TimeoutError` if none came within ``timeout``
+        seconds, :class:`EOFError` if the worker is gone."""
         if self._lost is not None or self._transport is None:
             raise EOFError(f"worker closed the connection ({self._lost})")
-        self._waiter = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        timer = loop.call_later(timeout, _expire, waiter)  # cheaper than asyncio.timeout(), on every request
         try:
             self._transport.writelines(_frame(obj, b""))
-            return await self._waiter
+            return await waiter
         finally:
+            timer.cancel()
             self._waiter = None
 
     def close(self) -> None:
         """Drop the connection at once (the worker is being killed)."""
         if self._transport is not None:
             self._transport.abort()
+
+
+def _complete(data: bytes | bytearray) -> bool:
+    if len(data) < _HEADER.size:
+        return False
+    size, extra = _HEADER.unpack_from(data)
+    return len(data) >= _HEADER.size + size + extra
+
+
+def _expire(waiter: asyncio.Future[Any]) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError())

@@ -179,8 +179,7 @@ class WorkerPool:
         worker.jobs += 1
         try:
             assert worker.channel is not None
-            async with asyncio.timeout(max(remaining, 0.001)):
-                reply, payload = await worker.channel.request(job)
+            reply, payload = await worker.channel.request(job, max(remaining, 0.001))
             if reply[0] == "ok" and isinstance(reply[1], dict) and "body" not in reply[1]:
                 reply[1]["body"] = payload  # a result's bytes travel beside the pickle (see worker.serve)
             return reply
