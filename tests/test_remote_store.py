@@ -3,6 +3,7 @@ marker seen across instances. Runs against the Oxigraph server (``oxigraph serve
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -237,3 +238,45 @@ def test_virtuoso_terms_are_put_back_in_their_canonical_form() -> None:
     for months, lexical in [("12", "P1Y"), ("-18", "-P1Y6M"), ("0", "PT0S"), ("5", "P5M")]:
         assert canonical.canonical(ox.Literal(months, datatype=duration)) == ox.Literal(lexical, datatype=duration)
     assert canonical.canonical(ox.Literal("P1Y2M3DT4H", datatype=duration)).value == "P1Y2M3DT4H"
+
+
+class _Versions(BaseHTTPRequestHandler):
+    requests = 0
+
+    def do_POST(self) -> None:
+        type(self).requests += 1
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = b'{"head":{"vars":["v"]},"results":{"bindings":[{"v":{"type":"literal","value":"7"}}]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_idle_instance_sends_nothing_and_a_busy_one_reads_the_version_once_per_interval() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Versions)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    async def scenario() -> None:
+        store = remote.RemoteStore(f"http://127.0.0.1:{server.server_address[1]}/sparql", poll_interval=0.2)
+        await store.start()
+        try:
+            assert store.version == 7 and _Versions.requests == 1
+            await asyncio.sleep(0.6)  # idle: no polling
+            assert _Versions.requests == 1
+            await asyncio.gather(*(store.fresh() for _ in range(5)))  # stale: one read for all five requests
+            assert _Versions.requests == 2
+            await store.fresh()  # fresh: nothing
+            assert _Versions.requests == 2
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from . import queries as named
 from .api import analyst, linked
 from .api.app import create_app
+from .api.freshness import FreshVersion
 from .api.settings import Settings
 from .config import Paths
 from .pages import routes as pages
@@ -25,6 +26,7 @@ def make_app(
     malformed header stops the service with the file and the line."""
     paths = paths or Paths()
     app = create_app(settings, store, routers=[analyst.router, linked.router, pages.router])
+    app.add_middleware(FreshVersion, store=store)  # outermost: the version is current before any cache is read
     app.state.named_queries = named.load_queries(paths.queries) if named_queries is None else named_queries
     app.state.paths = paths
     app.state.built_at = built_at(paths)

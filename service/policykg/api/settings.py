@@ -55,7 +55,8 @@ class Settings:
     union_mode: str = "explicit"
     """How the union default graph is asked of a remote store: explicit (list the graphs), param, native."""
     poll_interval: float = 1.0
-    """Seconds between two reads of a remote store's version marker (writes by other instances show up then)."""
+    """A remote store's version marker is read again before a request when the last read is older than this many
+    seconds (writes by other instances show up then); nothing is read while no request comes in."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -88,6 +88,10 @@ class Store(ABC):
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release everything :meth:`start` acquired."""
 
+    async def fresh(self) -> None:  # noqa: B027 - optional hook
+        """Bring :attr:`version` up to date before a request is answered (a store shared with other processes reads
+        theirs again; a store whose writes all go through this process has nothing to do)."""
+
     @abstractmethod
     async def query(self, request: QueryRequest) -> QueryResult: ...
 

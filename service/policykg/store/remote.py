@@ -7,10 +7,12 @@ balancer. What they share lives in the store:
 
 - **the version** (what ETags and the result caches key on) is one triple in the graph :data:`VERSION_GRAPH`. Every
   write made through the service (and ``policykg push``) replaces it, in the same request as the write, with a new
-  value (microseconds since the epoch, at least the old value + 1). Each instance polls it (one tiny SELECT every
-  ``poll_interval`` seconds) and reads it again right after its own writes: a write through one instance is seen by
-  the others within the poll interval, by itself at once. Writes that bypass policykg must replace the triple too
-  (see docs/remote-stores.md), or the caches serve the older answers until the next write.
+  value (microseconds since the epoch, at least the old value + 1). Each instance reads it again right after its own
+  writes, and before answering a request when its last read is older than ``poll_interval`` seconds (one tiny
+  SELECT, shared by the requests that arrive meanwhile; :meth:`RemoteStore.fresh`): a write through one instance is
+  seen by the others from their first request after the interval, by itself at once, and an idle instance sends
+  nothing. Writes that bypass policykg must replace the triple too (see docs/remote-stores.md), or the caches serve
+  the older answers until the next write.
 - **the union default graph** is asked for the way each store understands it (``union_mode``): ``explicit`` lists
   the dataset's graphs (once per version) and names them in ``FROM`` *and* ``FROM NAMED`` clauses of the query,
   which every SPARQL 1.1 store honours and which leaves out the store's own system graphs (Virtuoso's) and the
@@ -304,7 +306,8 @@ class RemoteStore(Store):
         self._busy = 0
         self._version = 0
         self._graphs: tuple[int, tuple[str, ...]] | None = None
-        self._poller: asyncio.Task | None = None
+        self._checked = float("-inf")  # time.monotonic() of the last read of the version marker
+        self._fresh_lock: asyncio.Lock | None = None
         self._write_lock: asyncio.Lock | None = None
         self._last_error: str | None = None
         self._graph_store: GraphStore | None = None
@@ -339,35 +342,44 @@ class RemoteStore(Store):
 
     async def start(self) -> None:
         self._write_lock = asyncio.Lock()
+        self._fresh_lock = asyncio.Lock()
         try:
             await self.refresh_version()
         except (RemoteUnavailable, RemoteTimeout, EvaluationError) as err:
             log.warning("cannot read the dataset version yet: %s", err)
-        self._poller = asyncio.create_task(self._poll())
 
     async def close(self) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    async def _poll(self) -> None:
-        while True:
-            await asyncio.sleep(self.poll_interval)
+    async def fresh(self) -> None:
+        """Read the version marker again if the last read is older than ``poll_interval`` seconds; called before a
+        request is answered. Nothing runs in the background: an idle instance sends nothing to the store, a busy one
+        one tiny SELECT per interval (the requests that arrive while it runs wait for it and share its answer), and a
+        write through another instance is seen from the first request after the interval. A store that cannot be
+        read is tried again after the interval, not on every request (the request goes on; its query reports the
+        store's state)."""
+        if self._fresh_lock is None or time.monotonic() - self._checked < self.poll_interval:
+            return
+        async with self._fresh_lock:
+            if time.monotonic() - self._checked < self.poll_interval:
+                return  # read by the request this one waited for
+            started = time.monotonic()
             try:
                 await self.refresh_version()
-            except Exception as err:  # the store may be down for a while: keep polling
+            except (RemoteUnavailable, RemoteTimeout, EvaluationError) as err:
                 self._last_error = str(err)
+                self._checked = started
 
     async def refresh_version(self) -> int:
         """Read the version marker from the store (the value stays if there is none yet)."""
+        started = time.monotonic()
         query = f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{VERSION_PREDICATE}> ?v }} }}"
-        rows = await self._select(query, 5.0)
+        rows = await self._select(query, min(5.0, self.timeout))
         values = [int(r["v"].value) for r in rows if r["v"] is not None and r["v"].value.lstrip("-").isdigit()]
         if values:
             self._version = max(values)
         self._last_error = None
+        self._checked = started
         return self._version
 
     # -- HTTP --------------------------------------------------------------------------------------------------------
