@@ -1,6 +1,9 @@
 """Every named query in queries/ loads, runs on the built corpus and gives its expected answer.
 
-The expected answers live in tests/query_expectations.yaml (format in its header).
+The expected answers live in tests/query_expectations.yaml (format in its header). The queries run where
+``POLICYKG_TEST_BACKEND`` says (tests/test_serve_support.py): on the embedded store directly, or through the served
+``/api/queries/{name}`` of a server over Virtuoso or the Oxigraph server; and on every backend the served answer must
+be the embedded store's, row for row (:func:`test_served_answers_are_the_embedded_answers`).
 """
 
 from __future__ import annotations
@@ -8,31 +11,103 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from ruamel.yaml import YAML
 
 from policykg.queries import PARAM_TYPES, NamedQuery, bind, load_queries
 from policykg.store.binding import bind_values
+from tests.test_api import api as api_fixture  # noqa: F401  (one server over the test backend for the module)
+from tests.test_serve_support import BACKEND, REMOTE, Server
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS_FILE = Path(__file__).with_name("query_expectations.yaml")
 QUERIES = load_queries(ROOT / "queries")
 EXPECTATIONS: dict[str, Any] = YAML(typ="safe", pure=True).load(EXPECTATIONS_FILE.read_text(encoding="utf-8"))
 PREFIXES: dict[str, str] = EXPECTATIONS["prefixes"]
-CASES = [
-    pytest.param(name, index, case, id=f"{name}-{index}")
-    for name, cases in EXPECTATIONS["queries"].items()
-    for index, case in enumerate(cases)
-]
 SLOW_SECONDS = 2.0
 
 Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]
+Runner = Callable[[NamedQuery, Mapping[str, str] | None], list[Row]]
+
+VIRTUOSO, BOTH = ("virtuoso",), ("virtuoso", "oxigraph")
+QUERY_TEXT_ON_REMOTE: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "actors-by-kind": (
+        VIRTUOSO,
+        ("answers-0", "served-defaults"),
+        "actors-by-kind: rdfs:subClassOf* with ORDER BY over a dataset of several graphs (FROM) loses rows on "
+        "Virtuoso (2 of 151; 151 without ORDER BY or without FROM: its transitive-path bugs under a graph restriction, "
+        "openlink/virtuoso-opensource#127)",
+    ),
+    "proposal-hierarchy": (
+        VIRTUOSO,
+        ("answers", "served"),
+        "proposal-hierarchy: pkg:partOf+ and pkg:partOf* over a dataset of several graphs (FROM) count ?root among the "
+        "ancestors on some Virtuoso runs (depth 2 for 1, after a fresh load; openlink/virtuoso-opensource#704, #929)",
+    ),
+    "objections-to-proposal": (
+        VIRTUOSO,
+        ("served-defaults",),
+        "objections-to-proposal: the alternative path pkg:assertedBy|pkg:proposedBy gives a row per matching branch "
+        "on Virtuoso (SPARQL's union semantics) where Oxigraph gives one: a duplicate row",
+    ),
+    "documents": (
+        VIRTUOSO,
+        ("served-defaults",),
+        "documents: GROUP_CONCAT(DISTINCT ?authorLabel) has no defined order, and Virtuoso drops the common "
+        "language tag that Oxigraph keeps",
+    ),
+    "rebuttals-of-anticipated-objections": (
+        VIRTUOSO,
+        ("served-defaults",),
+        "rebuttals-of-anticipated-objections: GROUP_CONCAT(DISTINCT ?authorLabel) has no defined order, and Virtuoso "
+        "drops the common language tag that Oxigraph keeps",
+    ),
+    "proposals-of-document": (
+        BOTH,
+        ("answers-0", "served"),
+        "proposals-of-document: SAMPLE(?parentProposal) picks any parent (another one on each store: the expected "
+        "partOf is one of several), and GROUP_CONCAT has no defined order (nor, on Virtuoso, a language tag)",
+    ),
+}
+"""Named queries whose text a remote store answers otherwise than the embedded store (nothing the store layer can put
+right): on the backends listed, the tests named (``answers``: the expected answers; ``defaults``: some answer at all;
+``served``: the served answer is the embedded store's; ``-case``: one case only) are expected to fail, for the reason
+given, until the query is rewritten."""
+
+
+def on_remote(name: str, test: str, case: object = None) -> list[pytest.MarkDecorator]:
+    """``xfail`` for a test of query ``name`` that fails on this test backend because of the query's text."""
+    backends, tests, reason = QUERY_TEXT_ON_REMOTE.get(name, ((), (), ""))
+    failing = BACKEND in backends and (test in tests or f"{test}-{case}" in tests)
+    return [pytest.mark.xfail(reason=reason, strict=False)] if failing else []
+
+
+CASES = [
+    pytest.param(name, index, case, id=f"{name}-{index}", marks=on_remote(name, "answers", index))
+    for name, cases in EXPECTATIONS["queries"].items()
+    for index, case in enumerate(cases)
+]
+PARAMS = [
+    pytest.param(name, params, id=f"{name}-{label}", marks=on_remote(name, "served", label))
+    for name in sorted(QUERIES)
+    for label, params in [
+        ("defaults", {}),
+        *(
+            (str(i), case["params"])
+            for i, case in enumerate(EXPECTATIONS["queries"].get(name) or [])
+            if case.get("params")
+        ),
+    ]
+]
+"""Every query with its defaults and with each set of params of its expected answers."""
 
 
 def lexical(value: Any) -> str:
@@ -55,6 +130,26 @@ def run(store: ox.Store, query: NamedQuery, values: Mapping[str, str] | None = N
     assert isinstance(solutions, ox.QuerySolutions), f"{query.name} is not a SELECT query"
     names = [v.value for v in solutions.variables]
     return [{name: row[name] for name in names} for row in solutions]
+
+
+def served(client: httpx.Client, query: NamedQuery, values: Mapping[str, str] | None = None) -> list[Row]:
+    """The query's rows as the served ``/api/queries/{name}`` gives them (params passed as a caller passes them)."""
+    r = client.get(f"/api/queries/{query.name}", params=dict(values or {}))
+    assert r.status_code == 200, f"{query.name}: HTTP {r.status_code}: {r.text[:1000]}"
+    solutions = ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions), f"{query.name} is not a SELECT query"
+    names = [v.value for v in solutions.variables]
+    return [{name: row[name] for name in names} for row in solutions]
+
+
+@pytest.fixture(scope="module")
+def answers(request: pytest.FixtureRequest) -> Runner:
+    """Where the queries run: the embedded store, or the served API over the remote test backend."""
+    if not REMOTE:
+        store = request.getfixturevalue("store")
+        return lambda query, values=None: run(store, query, values)
+    _, client = request.getfixturevalue("api_fixture")
+    return lambda query, values=None: served(client, query, values)
 
 
 def value(row: Row, variable: str) -> str | None:
@@ -113,11 +208,11 @@ def test_query_header(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "index", "case"), CASES)
-def test_query_answers(store: ox.Store, name: str, index: int, case: dict[str, Any]) -> None:
+def test_query_answers(answers: Runner, name: str, index: int, case: dict[str, Any]) -> None:
     query = QUERIES[name]
     values = {key: lexical(value) for key, value in (case.get("params") or {}).items()}
     started = time.perf_counter()
-    rows = run(store, query, values)
+    rows = answers(query, values)
     elapsed = time.perf_counter() - started
     assert elapsed < SLOW_SECONDS, f"{name} took {elapsed:.2f}s"
     for param in query.params:
@@ -136,16 +231,37 @@ def test_query_answers(store: ox.Store, name: str, index: int, case: dict[str, A
         assert not hits, f"{name}: rows match excluded {pattern}{show(hits)}"
 
 
-@pytest.mark.parametrize("name", sorted(QUERIES))
-def test_query_runs_with_defaults(store: ox.Store, name: str) -> None:
+@pytest.mark.parametrize("name", [pytest.param(n, marks=on_remote(n, "defaults")) for n in sorted(QUERIES)])
+def test_query_runs_with_defaults(answers: Runner, name: str) -> None:
     """Every query answers something on the real corpus with its defaults (no query is silently empty)."""
-    assert run(store, QUERIES[name]), f"{name} returns no rows with its defaults"
+    assert answers(QUERIES[name], None), f"{name} returns no rows with its defaults"
 
 
-def test_objections_and_stances_on_the_tokyo_office_agree(store: ox.Store) -> None:
+@pytest.mark.parametrize(("name", "params"), PARAMS)
+def test_served_answers_are_the_embedded_answers(
+    store: ox.Store,
+    api_fixture: tuple[Server, httpx.Client],  # noqa: F811
+    name: str,
+    params: dict[str, Any],
+) -> None:
+    """``/api/queries/{name}`` on the test backend gives the embedded store's rows, term for term: none missing, none
+    added, none twice (in any order: ties in ORDER BY may come in another order)."""
+    query = QUERIES[name]
+    values = {key: lexical(value) for key, value in params.items()}
+    expected = Counter(tuple(map(str, row.values())) for row in run(store, query, values))
+    got = Counter(tuple(map(str, row.values())) for row in served(api_fixture[1], query, values))
+    missing, extra = expected - got, got - expected
+    assert not missing and not extra, (
+        f"{name} on {BACKEND}: {sum(missing.values())} rows missing, {sum(extra.values())} extra"
+        + "".join(f"\n  missing: {' | '.join(row)}" for row in list(missing)[:5])
+        + "".join(f"\n  extra:   {' | '.join(row)}" for row in list(extra)[:5])
+    )
+
+
+def test_objections_and_stances_on_the_tokyo_office_agree(answers: Runner) -> None:
     """Those who raise objections to the Tokyo office are among those reported to oppose it (or speak for them)."""
-    objections = run(store, QUERIES["objections-to-proposal"])
-    stances = run(store, QUERIES["stances-on-proposal"])
+    objections = answers(QUERIES["objections-to-proposal"], None)
+    stances = answers(QUERIES["stances-on-proposal"], None)
     opponents = {value(row, "holder") for row in stances if value(row, "polarityLabel") == "opposes"}
     raisers = {value(row, "raisedBy") for row in objections}
     assert raisers <= opponents, f"objectors without an opposing stance: {sorted(raisers - opponents)}"
