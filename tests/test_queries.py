@@ -37,27 +37,8 @@ SLOW_SECONDS = 2.0
 Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]
 Runner = Callable[[NamedQuery, Mapping[str, str] | None], list[Row]]
 
-VIRTUOSO, BOTH = ("virtuoso",), ("virtuoso", "oxigraph")
+VIRTUOSO = ("virtuoso",)
 QUERY_TEXT_ON_REMOTE: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
-    "actors-by-kind": (
-        VIRTUOSO,
-        ("answers-0", "served-defaults"),
-        "actors-by-kind: rdfs:subClassOf* with ORDER BY over a dataset of several graphs (FROM) loses rows on "
-        "Virtuoso (2 of 151; 151 without ORDER BY or without FROM: its transitive-path bugs under a graph restriction, "
-        "openlink/virtuoso-opensource#127)",
-    ),
-    "proposal-hierarchy": (
-        VIRTUOSO,
-        ("answers", "served"),
-        "proposal-hierarchy: pkg:partOf+ and pkg:partOf* over a dataset of several graphs (FROM) count ?root among the "
-        "ancestors on some Virtuoso runs (depth 2 for 1, after a fresh load; openlink/virtuoso-opensource#704, #929)",
-    ),
-    "objections-to-proposal": (
-        VIRTUOSO,
-        ("served-defaults",),
-        "objections-to-proposal: the alternative path pkg:assertedBy|pkg:proposedBy gives a row per matching branch "
-        "on Virtuoso (SPARQL's union semantics) where Oxigraph gives one: a duplicate row",
-    ),
     "documents": (
         VIRTUOSO,
         ("served-defaults",),
@@ -71,10 +52,10 @@ QUERY_TEXT_ON_REMOTE: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = 
         "drops the common language tag that Oxigraph keeps",
     ),
     "proposals-of-document": (
-        BOTH,
-        ("answers-0", "served"),
-        "proposals-of-document: SAMPLE(?parentProposal) picks any parent (another one on each store: the expected "
-        "partOf is one of several), and GROUP_CONCAT has no defined order (nor, on Virtuoso, a language tag)",
+        VIRTUOSO,
+        ("served",),
+        "proposals-of-document: GROUP_CONCAT(DISTINCT ?proposerLabel) has no defined order, and Virtuoso drops the "
+        "common language tag that Oxigraph keeps",
     ),
 }
 """Named queries whose text a remote store answers otherwise than the embedded store (nothing the store layer can put
