@@ -21,6 +21,7 @@ GRAPH = BASE + "graph/statistics"
 DATASET = BASE + "id/dataset/policykg"
 _VOID = "http://rdfs.org/ns/void#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 COUNTS = f"""\
 PREFIX pkg: <https://w3id.org/policykg/ontology#>
@@ -37,9 +38,12 @@ WHERE {{
     WHERE {{ GRAPH ?graph {{ ?s ?p ?o }} FILTER(?graph != <{GRAPH}>) }}
     GROUP BY ?graph
   }} UNION {{
-    SELECT ?class (COUNT(DISTINCT ?resource) AS ?entities)
-    WHERE {{ GRAPH ?graph {{ ?resource a ?class }} FILTER(isIRI(?class) && ?graph != <{GRAPH}>) }}
-    GROUP BY ?class
+    {{
+      SELECT ?class (COUNT(DISTINCT ?resource) AS ?entities)
+      WHERE {{ GRAPH ?graph {{ ?resource a ?class }} FILTER(isIRI(?class) && ?graph != <{GRAPH}>) }}
+      GROUP BY ?class
+    }}
+    BIND(IRI(CONCAT("{DATASET}/class/", MD5(STR(?class)))) AS ?partition)
   }} UNION {{
     SELECT ?topic
            (COUNT(DISTINCT ?document) AS ?documents)
@@ -53,7 +57,6 @@ WHERE {{
     }}
     GROUP BY ?topic
   }}
-  BIND(IRI(CONCAT("{DATASET}/class/", MD5(STR(?class)))) AS ?partition)
 }}
 """
 """The counts, read with GRAPH patterns over the named graphs (the statistics graph left out)."""
@@ -63,15 +66,22 @@ PRESENT = f"ASK {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
 
 
 def graph(counts: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """The statistics graph's triples: the counts, a label, and the graph's own size (this line included)."""
+    """The statistics graph's triples: the counts (as xsd:integer, whatever integer type a store gave them), a
+    label, and the graph's own size (this line included)."""
     me = ox.NamedNode(GRAPH)
-    triples = sorted(set(counts), key=str)
+    triples = sorted({ox.Triple(t.subject, t.predicate, _integer(t.object)) for t in counts}, key=str)
     triples.append(ox.Triple(me, ox.NamedNode(_RDFS + "label"), ox.Literal("Statistics", language="en")))
     comment = "Counts of the other graphs, recounted after every write."
     triples.append(ox.Triple(me, ox.NamedNode(_RDFS + "comment"), ox.Literal(comment, language="en")))
-    size = ox.Literal(str(len(triples) + 1), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    size = ox.Literal(str(len(triples) + 1), datatype=ox.NamedNode(_XSD + "integer"))
     triples.append(ox.Triple(me, ox.NamedNode(_VOID + "triples"), size))
     return triples
+
+
+def _integer(term: ox.Term) -> ox.Term:
+    if isinstance(term, ox.Literal) and term.value.isdigit() and term.datatype.value.startswith(_XSD):
+        return ox.Literal(term.value, datatype=ox.NamedNode(_XSD + "integer"))
+    return term
 
 
 def replace_update(triples: Iterable[ox.Triple]) -> str:

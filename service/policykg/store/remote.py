@@ -53,6 +53,7 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
+from .. import statistics
 from . import federation
 from .base import GraphName, QueryRequest, QueryResult, Store, UpdateRequest
 from .binding import after_group, bind_values
@@ -620,6 +621,31 @@ class RemoteStore(Store):
                 self._graphs = None
                 with contextlib.suppress(RemoteUnavailable, RemoteTimeout, EvaluationError):
                     await self.refresh_version()
+            await self._recount(timeout)
+
+    async def _recount(self, timeout: float) -> None:
+        """Recount graph/statistics (where the dataset keeps one) over the dataset's own graphs, then bump the
+        version again: readers may see the write a moment before its counts, never counts older than that."""
+        graphs = await self._union_graphs(timeout)
+        if statistics.GRAPH not in graphs:
+            return
+        query = with_dataset(statistics.COUNTS, (), graphs)
+
+        def work(call: _Call) -> list[ox.Triple]:
+            response = self._open(call, query, GRAPH_ACCEPT, [], timeout)
+            with response:
+                media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                fmt = _graph_format(media) or ox.RdfFormat.N_TRIPLES
+                return [quad.triple for quad in ox.parse(response.read(), format=fmt)]
+
+        counts = await self._run(work, timeout, "recounting the statistics")
+        replace = statistics.replace_update(statistics.graph(counts))
+        try:
+            await self._send_update(f"{replace} ;\n{version_update(next_version(self._version))}", timeout)
+        finally:
+            self._graphs = None
+            with contextlib.suppress(RemoteUnavailable, RemoteTimeout, EvaluationError):
+                await self.refresh_version()
 
     async def update(self, request: UpdateRequest) -> None:
         self._require_writable()
