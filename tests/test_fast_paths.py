@@ -90,6 +90,26 @@ def test_row_boundaries_are_found_across_any_chunking(store: ox.Store, media: st
     assert beyond is None or beyond == len(body)
 
 
+def test_json_rows_are_counted_without_walking_strings_unless_a_string_could_fool_the_count() -> None:
+    """Plain JSON rows are counted by their ``},{"`` marks; an empty row or a string ending in ``{`` sends the count
+    to the scanner that skips strings. Either way the boundary is the one of the first ``n - 1`` rows."""
+    st_ = ox.Store()
+    for i in range(2000):
+        st_.add(ox.Quad(ox.NamedNode(f"{EX}s{i:04}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"plain {i}")))
+    st_.add(ox.Quad(ox.NamedNode(f"{EX}s1500"), ox.NamedNode(f"{EX}q"), ox.Literal("ends with },{")))
+    plain = f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s"
+    tricky = f"SELECT ?s ?x WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ ?s <{EX}q> ?x }} }} ORDER BY ?s"
+    for query, slow in ((plain, False), (tricky, True)):
+        body = st_.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+        for n in (1, 700, 1499, 1501, 2000):
+            scanner = _scanner(f.JSON, n)
+            found = next(x for x in (scanner.feed(body[i : i + 8192]) for i in range(0, len(body), 8192)) if x)
+            if not slow or n == 2000:  # past the string that ends with "},{"
+                assert (scanner.slow is not None) == slow
+            first = st_.query(f"{query} LIMIT {n - 1}").serialize(format=ox.QueryResultsFormat.JSON)
+            assert body[:found] + CLOSING[f.JSON] == first
+
+
 def test_a_small_result_is_not_scanned(store: ox.Store) -> None:
     """Under ``(cap + 1)`` times the smallest row, the cap cannot be reached: the bytes are pyoxigraph's as they are."""
     query = f"SELECT ?s WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s LIMIT 3"

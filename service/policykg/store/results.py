@@ -76,60 +76,142 @@ class _XmlRows:
 
 
 class _Quoted:
-    """JSON and CSV: a row boundary is a fixed string outside quoted strings, which may hold the same bytes.
-
-    ``token`` matches a whole quoted string, a boundary (group 1) or, last, a lone opening quote (a string that
-    goes on in the next chunk); ``rest`` matches the remainder of a string that began in an earlier chunk.
+    """JSON and CSV: a row boundary is a fixed string (``marks``) outside quoted strings, which may hold the same
+    bytes. Each chunk's complete strings are replaced by ``_`` (a regular expression, in C) and the marks counted in
+    what is left; only in the chunk where row ``n`` begins are the strings walked one by one, to map the mark back to
+    its offset. ``string`` matches a whole quoted string, ``rest`` the remainder of one begun in an earlier chunk.
     """
 
-    def __init__(self, n: int, token: re.Pattern[bytes], rest: re.Pattern[bytes], shift: int, escapes: bool) -> None:
-        self.n, self.token, self.rest, self.shift, self.escapes = n, token, rest, shift, escapes
-        self.seen, self.offset, self.carry, self.in_string = 0, 0, b"", False
+    def __init__(
+        self,
+        n: int,
+        string: re.Pattern[bytes],
+        rest: re.Pattern[bytes],
+        marks: tuple[bytes, ...],
+        shift: int,
+        escapes: bool,
+    ) -> None:
+        self.n, self.string, self.rest, self.marks, self.shift, self.escapes = n, string, rest, marks, shift, escapes
+        self.mark = re.compile(b"|".join(re.escape(m) for m in marks))
+        self.keep = max(len(m) for m in marks) - 1
+        self.seen = 0
+        self.offset = 0
+        """Bytes fed before the current chunk."""
+        self.tail = b""
+        """The end of the previous chunk's text outside strings, for a mark cut in two (empty after a string)."""
+        self.in_string = False
+        self.escaped = False
+        """Inside a string, the chunk ended with a backslash that escapes the next chunk's first byte."""
 
-    def _open(self, remainder: bytes) -> None:
-        """Inside a string at the end of the chunk: carry a backslash that escapes the next chunk's first byte."""
-        self.in_string = True
-        trailing = len(remainder) - len(remainder.rstrip(b"\\")) if self.escapes else 0
-        self.carry = b"\\" if trailing % 2 else b""
+    def _count(self, text: bytes) -> int:
+        return sum(text.count(m) for m in self.marks)
 
     def feed(self, data: bytes) -> int | None:
-        buf = self.carry + data
-        base = self.offset - len(self.carry)
+        base = self.offset
         self.offset += len(data)
         pos = 0
         if self.in_string:
-            m = self.rest.match(buf)
+            head = b"\\" + data if self.escaped else data
+            m = self.rest.match(head)
             if m is None:
-                self._open(buf)
+                self._open(head)
                 return None
-            pos, self.in_string = m.end(), False
-        last = pos
-        for m in self.token.finditer(buf, pos):
-            if m.lastindex:
-                self.seen += 1
-                if self.seen == self.n:
-                    return base + m.start(1) + self.shift
-            elif m.end() - m.start() == 1:  # a lone quote: a string that goes on in the next chunk
-                self._open(buf[m.end() :])
-                return None
-            last = m.end()
-        self.carry = buf[max(last, len(buf) - 2) :]  # a boundary may be cut between two chunks
+            pos = m.end() - (1 if self.escaped else 0)
+            self.in_string, self.tail = False, b""
+        segment = data[pos:]
+        stripped = self.string.sub(b"_", segment)
+        opened = stripped.find(b'"')  # what is left of a quote begins a string that goes on in the next chunk
+        outside = stripped if opened < 0 else stripped[:opened]
+        text = self.tail + outside
+        found = self._count(text) - self._count(self.tail)
+        if self.seen + found >= self.n:
+            return self._locate(text, base, pos, segment)
+        self.seen += found
+        if opened >= 0:
+            self._open(data)
+            self.tail = b""
+        else:
+            self.tail = text[-self.keep :]
+        return None
+
+    def _open(self, chunk: bytes) -> None:
+        self.in_string = True
+        trailing = len(chunk) - len(chunk.rstrip(b"\\")) if self.escapes else 0
+        self.escaped = trailing % 2 == 1
+
+    def _locate(self, text: bytes, base: int, pos: int, segment: bytes) -> int:
+        """The offset where row ``n`` begins: its mark is the last one to count in ``text``."""
+        marks = [m.start() for m in self.mark.finditer(text) if m.end() > len(self.tail)]
+        at = marks[self.n - self.seen - 1] - len(self.tail)  # in the segment with strings stripped; < 0: in the tail
+        if at < 0:
+            return base + at + self.shift
+        shrunk = 0  # what the strings before the mark lost to "_"
+        for m in self.string.finditer(segment):
+            if m.start() - shrunk >= at:
+                break
+            shrunk += m.end() - m.start() - 1
+        return base + pos + at + shrunk + self.shift
+
+
+class _JsonRows:
+    """JSON: row ``k`` begins after the ``[`` or ``}`` of the ``k``-th ``[{"``/``},{"`` (a row object and the quote of
+    its first variable's name). Inside a string a quote is escaped: a raw quote there is the string's closing one,
+    and that is followed by ``,`` or ``}``. So unless the output holds ``{"`` followed by one of these (a string that
+    ends with ``{``) or an empty object ``{}`` (an empty row), every ``[{"``/``},{"`` is a row's start, and counting
+    them costs three passes of C over the bytes. At the first chunk with such a suspect, the bytes so far are handed
+    to the slower :class:`_Quoted`, which skips strings.
+    """
+
+    SUSPECT = re.compile(rb'\{(?:"[,}:\]]|\})')
+    MARK = re.compile(rb'\},\{"|\[\{"')
+
+    def __init__(self, n: int) -> None:
+        self.n, self.seen, self.offset, self.carry = n, 0, 0, b""
+        self.fed: list[bytes] = []
+        self.slow: _Quoted | None = None
+
+    def feed(self, data: bytes) -> int | None:
+        if self.slow is not None:
+            return self.slow.feed(data)
+        self.fed.append(data)
+        buf = self.carry + data
+        base = self.offset - len(self.carry)
+        self.offset += len(data)
+        end = len(buf) - 4  # a mark or suspect that starts before ``end`` ends in ``buf``; later ones wait a chunk
+        if end <= 0:
+            self.carry = buf
+            return None
+        if self.SUSPECT.search(buf, 0, end + 2):
+            self.slow = _json_strings(self.n)
+            return self.slow.feed(b"".join(self.fed))
+        found = buf.count(b'},{"', 0, end + 3) + buf.count(b'[{"', 0, end + 2)
+        if self.seen + found >= self.n:
+            marks = self.MARK.finditer(buf, 0, end + 3)
+            for _ in range(self.n - self.seen - 1):
+                next(marks)
+            return base + next(marks).start() + 1
+        self.seen += found
+        self.carry = buf[end:]
         return None
 
 
-_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|(\[\{|\},\{)|"', re.DOTALL)
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _JSON_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_CSV_TOKEN = re.compile(rb'"[^"]*"|(\r\n)|"')
+_CSV_STRING = re.compile(rb'"[^"]*"')
 _CSV_REST = re.compile(rb'[^"]*"')
 
 
-def _scanner(media_type: str, n: int) -> _Lines | _XmlRows | _Quoted:
+def _json_strings(n: int) -> _Quoted:
+    return _Quoted(n, _JSON_STRING, _JSON_REST, (b"[{", b"},{"), 1, escapes=True)
+
+
+def _scanner(media_type: str, n: int) -> _Lines | _XmlRows | _Quoted | _JsonRows:
     """Finds where row ``n`` begins: after ``[`` or ``}`` of ``[{``/``},{`` in JSON (row separators; a row is an
     object), at ``<result>`` in XML, after the ``n``-th line end in TSV and CSV (whose header is a line)."""
     if media_type == f.JSON:
-        return _Quoted(n, _JSON_TOKEN, _JSON_REST, 1, escapes=True)
+        return _JsonRows(n)
     if media_type == f.CSV:
-        return _Quoted(n, _CSV_TOKEN, _CSV_REST, 2, escapes=False)
+        return _Quoted(n, _CSV_STRING, _CSV_REST, (b"\r\n",), 2, escapes=False)
     if media_type == f.XML:
         return _XmlRows(n)
     return _Lines(n)
