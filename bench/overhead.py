@@ -18,8 +18,9 @@ alike:
   client, uvicorn and the cache-hit fast path; no worker, no query).
 
 ``Δ`` = HTTP p50 − in-process p50: the overhead the issue's target bounds (≤ 1 ms). Its parts: serialisation
-(worker-side − in-process), worker round trip (store − worker-side) and HTTP + ASGI app (HTTP − store). Each round
-gives a p50 per way; the tables give the p50/p99 over all rounds and, for each Δ, the range of the rounds' values.
+(worker-side − in-process), the query in the worker (the worker's own time, sent with its reply, − worker-side),
+pool and IPC (store − the worker's own time) and HTTP + ASGI app (HTTP − store). Each round gives a p50 per way; the
+tables give the p50/p99 over all rounds and, for each Δ, the range of the rounds' values.
 The service runs with the row cap of a deployment (``--row-cap``, default 10,000), not ``bench/run.py``'s 10,000,000.
 """
 
