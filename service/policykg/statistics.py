@@ -25,11 +25,12 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 COUNTS = f"""\
 PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX rdfs: <{_RDFS}>
 PREFIX void: <{_VOID}>
 CONSTRUCT {{
   ?graph void:triples ?triples .
   <{DATASET}> void:classPartition ?partition .
-  ?partition void:class ?class ; void:entities ?entities .
+  ?partition void:class ?class ; void:entities ?entities ; rdfs:label ?partitionLabel .
   ?topic pkg:documentCount ?documents ; pkg:proposalCount ?proposals ; pkg:claimCount ?claims .
 }}
 WHERE {{
@@ -44,6 +45,7 @@ WHERE {{
       GROUP BY ?class
     }}
     BIND(IRI(CONCAT("{DATASET}/class/", MD5(STR(?class)))) AS ?partition)
+    BIND(STRLANG(CONCAT("instances of ", STR(?class)), "en") AS ?partitionLabel)
   }} UNION {{
     SELECT ?topic
            (COUNT(DISTINCT ?document) AS ?documents)
@@ -73,6 +75,8 @@ def graph(counts: Iterable[ox.Triple]) -> list[ox.Triple]:
     triples.append(ox.Triple(me, ox.NamedNode(_RDFS + "label"), ox.Literal("Statistics", language="en")))
     comment = "Counts of the other graphs, recounted after every write."
     triples.append(ox.Triple(me, ox.NamedNode(_RDFS + "comment"), ox.Literal(comment, language="en")))
+    dataset = ox.Triple(ox.NamedNode(DATASET), ox.NamedNode(_RDFS + "label"), ox.Literal("policykg", language="en"))
+    triples.append(dataset)
     size = ox.Literal(str(len(triples) + 1), datatype=ox.NamedNode(_XSD + "integer"))
     triples.append(ox.Triple(me, ox.NamedNode(_VOID + "triples"), size))
     return triples
