@@ -280,3 +280,19 @@ def test_an_idle_instance_sends_nothing_and_a_busy_one_reads_the_version_once_pe
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_graphs_named_by_an_update() -> None:
+    """The remote store recounts the statistics over the graphs an update names, or over all when it cannot tell."""
+    from policykg.store.remote import graphs_named
+
+    assert graphs_named("INSERT DATA { GRAPH <http://a/g> { <http://s> <http://p> 1 } }") == {
+        "http://a/g",
+        "http://s",
+        "http://p",
+    }
+    assert graphs_named("ADD <http://a> TO <http://b>") == {"http://a", "http://b"}
+    assert graphs_named("DROP ALL") == set()
+    assert graphs_named("PREFIX e: <http://e/> INSERT DATA { GRAPH e:g { <http://s> <http://p> 1 } }") is None
+    assert graphs_named("INSERT { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }") is None
+    assert graphs_named("WITH <rel> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }") is None

@@ -63,6 +63,9 @@ WHERE {{
 """
 """The counts, read with GRAPH patterns over the named graphs (the statistics graph left out)."""
 
+GRAPHS = f"SELECT ?g WHERE {{ GRAPH <{GRAPH}> {{ ?g <{_VOID}triples> ?triples }} }}"
+"""The dataset's named graphs as last counted (the statistics graph itself included), without scanning the data."""
+
 PRESENT = f"ASK {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
 """Whether the dataset keeps statistics (they are recounted only where the build put them)."""
 
