@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import EvaluationError, QuerySyntaxError
-from .lexer import tokens
+from .lexer import form_index, tokens
 
 
 def term_text(term: Any) -> str:
@@ -36,9 +36,7 @@ def bind_values(text: str, substitutions: Iterable[tuple[str, Any]]) -> str:
             raise EvaluationError(f"not a variable name: {name!r}")
     block = f" VALUES ({' '.join('?' + n for n, _ in pairs)}) {{ ({' '.join(term_text(t) for _, t in pairs)}) }} "
     toks = list(tokens(text))
-    form = next(
-        (i for i, t in enumerate(toks) if t.depth == 0 and t.is_keyword("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), None
-    )
+    form = form_index(toks)
     if form is None:
         raise QuerySyntaxError("not a query (no SELECT, CONSTRUCT, ASK or DESCRIBE)")
     i = form + 1

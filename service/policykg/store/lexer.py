@@ -68,3 +68,10 @@ def has_from_clause(query: str) -> bool:
 
 def valid_iri(iri: str) -> bool:
     return bool(iri) and IRI_CHARS.fullmatch(iri) is not None
+
+
+def form_index(toks: list[Token]) -> int | None:
+    """The index of the query's form keyword (SELECT, CONSTRUCT, ASK or DESCRIBE) at the top level, if any."""
+    return next(
+        (i for i, t in enumerate(toks) if t.depth == 0 and t.is_keyword("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), None
+    )

@@ -69,7 +69,7 @@ from .errors import (
     StoreError,
 )
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, upload_format
-from .lexer import has_from_clause, tokens, valid_iri
+from .lexer import form_index, has_from_clause, tokens, valid_iri
 from .update_dataset import apply_using
 
 log = logging.getLogger("policykg.store")
@@ -214,9 +214,7 @@ def with_dataset(text: str, default_graphs: Iterable[str], named_graphs: Iterabl
     if not clauses:
         return text
     toks = list(tokens(text))
-    form = next(
-        (i for i, t in enumerate(toks) if t.depth == 0 and t.is_keyword("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), None
-    )
+    form = form_index(toks)
     if form is None:
         raise QuerySyntaxError("not a query (no SELECT, CONSTRUCT, ASK or DESCRIBE)")
     i = form + 1
