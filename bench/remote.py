@@ -224,40 +224,30 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
         figures = bench.measure_load(trig, False)
         res["load"]["embedded (in memory)"] = figures
         say(f"load, embedded in memory: {figures['seconds']:.2f} s, peak RSS {figures['rss_mb']:.0f} MB")
-        port = bench.free_port()
-        server = bench.start(
-            "remote-embedded",
-            [sys.executable, str(HERE / "run.py"), "--serve-data", str(trig), "--port", str(port)],
-            port,
-            "/sparql",
-            probe,
-            env,
-        )
+        server = bench.start_service("remote-embedded", trig, probe, env)
         try:
             say("HTTP latencies: service, embedded …")
             res["http"]["service (embedded)"] = timed(server, texts, args)
         finally:
             server.stop()
     loaders = [x for x in args.loaders.split(",") if x] if embedded else ["bulk"]
-    for loader in loaders[:-1]:  # every loader but the last: load time only, each into a fresh database
-        virtuoso = Virtuoso(args.http_port, args.sql_port, args.buffers, nq.parent)
-        try:
-            virtuoso.start()
-            figures = virtuoso.load_gsp(trig) if loader == "gsp" else virtuoso.load_bulk(nq)
-            figures["rss_mb"] = virtuoso.rss_mb()
-            res["load"][f"Virtuoso, {loader}"] = figures
-            say(f"load, Virtuoso {loader}: {figures['seconds']:.2f} s")
-        finally:
-            virtuoso.stop()
-    loader = loaders[-1]
-    virtuoso = Virtuoso(args.http_port, args.sql_port, args.buffers, nq.parent)
-    servers: list[bench.Server] = []
-    try:
+    def load(virtuoso: Virtuoso, loader: str) -> None:
         virtuoso.start()
         figures = virtuoso.load_gsp(trig) if loader == "gsp" else virtuoso.load_bulk(nq)
         figures["rss_mb"] = virtuoso.rss_mb()
         res["load"][f"Virtuoso, {loader}"] = figures
         say(f"load, Virtuoso {loader}: {figures['seconds']:.2f} s")
+
+    for loader in loaders[:-1]:  # every loader but the last: load time only, each into a fresh database
+        virtuoso = Virtuoso(args.http_port, args.sql_port, args.buffers, nq.parent)
+        try:
+            load(virtuoso, loader)
+        finally:
+            virtuoso.stop()
+    virtuoso = Virtuoso(args.http_port, args.sql_port, args.buffers, nq.parent)
+    servers: list[bench.Server] = []
+    try:
+        load(virtuoso, loaders[-1])
         direct = bench.Server("virtuoso", args.http_port, "/sparql", None)  # type: ignore[arg-type]
         port = bench.free_port()
         exe = Path(sys.executable).with_name("policykg")

@@ -339,15 +339,7 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
     peers = Path(args.peers)
     env = {"POLICYKG_CACHE_ENTRIES": "0", "POLICYKG_ROW_CAP": "10000000", "POLICYKG_TIMEOUT": "120"}
     try:
-        port = free_port()
-        servers["service"] = start(
-            "service",
-            [sys.executable, __file__, "--serve-data", str(data), "--port", str(port)],
-            port,
-            "/sparql",
-            probe,
-            env,
-        )
+        servers["service"] = start_service("service", data, probe, env)
         oxi = peers / "bin" / "oxigraph"
         if oxi.exists():
             location = HERE / "data" / f"oxigraph-{size}"
@@ -414,14 +406,8 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
             say(f"8-client mixed throughput: {name} …")
             res["mixed_rps"][name] = wrk(server, mixed, 8, args.seconds)
         servers["service"].stop()
-        port = free_port()
-        servers["service (cache on)"] = start(
-            "service-cached",
-            [sys.executable, __file__, "--serve-data", str(data), "--port", str(port)],
-            port,
-            "/sparql",
-            probe,
-            {**env, "POLICYKG_CACHE_ENTRIES": "1024"},
+        servers["service (cache on)"] = start_service(
+            "service-cached", data, probe, {**env, "POLICYKG_CACHE_ENTRIES": "1024"}
         )
         del servers["service"]
         res["mixed_rps"]["service (cache on)"] = wrk(servers["service (cache on)"], mixed, 8, args.seconds)
@@ -433,6 +419,13 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
     finally:
         for server in servers.values():
             server.stop()
+
+
+def start_service(name: str, data: Path, probe: str, env: dict[str, str]) -> Server:
+    """This service on ``data`` (``--serve-data``, a child process of this script) on a free port."""
+    port = free_port()
+    argv = [sys.executable, __file__, "--serve-data", str(data), "--port", str(port)]
+    return start(name, argv, port, "/sparql", probe, env)
 
 
 def _summary(times: list[float]) -> dict[str, float]:
