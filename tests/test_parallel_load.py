@@ -9,7 +9,7 @@ import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-from policykg.store.parallel_load import parallel_bulk_load
+from policykg.store.parallel_load import _take_blank_lines, parallel_bulk_load
 
 
 def _dataset(store: ox.Store) -> Dataset:
@@ -46,10 +46,29 @@ def test_chunked_load_equals_the_file(built, tmp_path: Path, fmt: ox.RdfFormat) 
 
 
 def test_a_bad_chunk_raises_and_stops(tmp_path: Path) -> None:
-    good = "".join(f"<http://e/s{i}> <http://e/p> \"{i}\" <http://e/g> .\n" for i in range(2000))
+    good = "".join(f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g> .\n' for i in range(2000))
     source = tmp_path / "bad.nq"
-    source.write_text(good + "<http://e/s> <http://e/p> \"unterminated <http://e/g> .\n" + good)
+    source.write_text(good + '<http://e/s> <http://e/p> "unterminated <http://e/g> .\n' + good)
     store = ox.Store(str(tmp_path / "db"))
     with pytest.raises(SyntaxError):
         parallel_bulk_load(store, source, ox.RdfFormat.N_QUADS, tmp_path, threads=2, chunk_bytes=4096)
     assert not list(tmp_path.glob("chunks-*"))
+
+
+@pytest.mark.parametrize(
+    ("block", "kept", "taken"),
+    [
+        (b"<a> <p> <b> .\n", b"<a> <p> <b> .\n", []),
+        (b"_:x <p> <b> .\n<a> <p> <b> .\n", b"<a> <p> <b> .\n", [b"_:x <p> <b> .\n"]),
+        (
+            b"<a> <p> _:x .\n_:x <p> <c> .\n<d> <p> <e> .\n",
+            b"<d> <p> <e> .\n",
+            [b"<a> <p> _:x .\n", b"_:x <p> <c> .\n"],
+        ),
+        (b"<a> <p> <b> .\n<c> <p> _:x .", b"<a> <p> <b> .\n", [b"<c> <p> _:x .\n"]),  # a last line without "\n"
+    ],
+)
+def test_lines_with_blank_nodes_are_taken_whole(block: bytes, kept: bytes, taken: list[bytes]) -> None:
+    into: list[bytes] = []
+    assert _take_blank_lines(block, into) == kept
+    assert into == taken
