@@ -10,7 +10,7 @@ stances, facts, costs, status assertions, quote anchors with their ``oa:`` selec
 reasoner's conclusions about them in ``graph/inferred`` (pkg:Objection, pkg:ContestedProposal, pkg:Proposition,
 pkg:acceptability …). Within a copy each actor is drawn (seeded) from a pool of variants (``…/actor/{slug}`` or
 ``…/actor/{slug}-v{j}``), so actors recur across documents as in real corpora; dates move by a whole number of years
-and amounts are rescaled, per copy. Treaties, provisions, topics, regions, statuses and the ontology are shared.
+with the years its facts refer to, and amounts are rescaled, per copy. Treaties, provisions, topics, regions, statuses and the ontology are shared.
 The same seed and size give the same bytes.
 """
 
@@ -48,7 +48,9 @@ DATE_PREDICATES = frozenset(
     {"http://purl.org/dc/terms/date", BASE + "ontology#statementDate", BASE + "ontology#heldAt"}
 )
 VALUE = "https://schema.org/value"
+REFERENCE_YEAR = BASE + "ontology#referenceYear"  # a fact's year or span, as text: "2008", "2007/2008"
 _YEAR = re.compile(r"^(\d{4})")
+_YEARS = re.compile(r"\b\d{4}\b")
 
 
 class Copy:
@@ -103,6 +105,8 @@ class Copy:
         if predicate in DATE_PREDICATES and (datatype in DATE_TYPES or _YEAR.match(term.value)):
             text = _shift_year(term.value, self.years)
             return ox.Literal(text, datatype=term.datatype) if term.language is None else term
+        if predicate == REFERENCE_YEAR:  # a copy's facts refer to its own years, as its dates do
+            return ox.Literal(_YEARS.sub(lambda m: f"{int(m.group()) + self.years:04d}", term.value))
         if predicate == VALUE and datatype in (XSD + "integer", XSD + "decimal"):
             amount = Decimal(term.value) * self.scale
             text = str(int(amount)) if datatype == XSD + "integer" else str(amount.normalize())
