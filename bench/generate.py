@@ -9,9 +9,9 @@ copy re-issues each corpus document, in turn, under new identifiers (``…/claim
 stances, facts, costs, status assertions, quote anchors with their ``oa:`` selectors, memberships — and the
 reasoner's conclusions about them in ``graph/inferred`` (pkg:Objection, pkg:ContestedProposal, pkg:Proposition,
 pkg:acceptability …). Within a copy each actor is drawn (seeded) from a pool of variants (``…/actor/{slug}`` or
-``…/actor/{slug}-v{j}``), so actors recur across documents as in real corpora; dates move by a whole number of years
-with the years its facts refer to, and amounts are rescaled, per copy. Treaties, provisions, topics, regions, statuses and the ontology are shared.
-The same seed and size give the same bytes.
+``…/actor/{slug}-v{j}``), so actors recur across documents as in real corpora; dates, and the years facts refer to,
+move by a whole number of years and amounts are rescaled, per copy. Treaties, provisions, topics, regions, statuses
+and the ontology are shared. The same seed and size give the same bytes.
 """
 
 from __future__ import annotations

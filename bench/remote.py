@@ -231,6 +231,7 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
         finally:
             server.stop()
     loaders = [x for x in args.loaders.split(",") if x] if embedded else ["bulk"]
+
     def load(virtuoso: Virtuoso, loader: str) -> None:
         virtuoso.start()
         figures = virtuoso.load_gsp(trig) if loader == "gsp" else virtuoso.load_bulk(nq)

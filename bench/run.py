@@ -253,6 +253,7 @@ def serve_data(data: str, port: int, store_dir: str | None) -> None:
     """(Child mode) serve ``data`` with the service's own store and app on 127.0.0.1:``port``."""
     import uvicorn
 
+    from policykg.api.http_protocol import CoalescingHttpProtocol
     from policykg.api.settings import Settings
     from policykg.store.embedded import EmbeddedStore
     from policykg.vocab import Minter
@@ -264,7 +265,7 @@ def serve_data(data: str, port: int, store_dir: str | None) -> None:
     )
     store.bulk_load(Path(data))
     app = make_app(settings, store)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, http=CoalescingHttpProtocol)
 
 
 # -- the run ------------------------------------------------------------------------------------------------------

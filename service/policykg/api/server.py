@@ -70,9 +70,17 @@ def run(settings: Settings, paths: Paths, rebuild: bool = False, log_level: str 
     import uvicorn
 
     from ..web import make_app  # the composition root: API, Linked Data and pages
+    from .http_protocol import CoalescingHttpProtocol
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     named_queries = load_queries(paths.queries)  # a malformed header stops the start, before any build
     store = open_store(settings, paths, rebuild)
     app = make_app(settings, store, paths, named_queries)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        access_log=False,
+        http=CoalescingHttpProtocol,
+    )
