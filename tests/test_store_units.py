@@ -28,6 +28,15 @@ def test_from_clause_is_seen_only_where_it_is_a_keyword() -> None:
     assert not has_from_clause('SELECT ?from WHERE { ?s <http://x/from> "FROM" } # FROM')
     assert not has_from_clause("PREFIX from: <http://x/> SELECT * { ?s from:p ?o }")
     assert not has_from_clause("SELECT * { { SELECT * { ?s ?p ?o } } }")
+    # CONSTRUCT: after the template, with or without the WHERE keyword; and the short form.
+    assert has_from_clause("CONSTRUCT { ?s ?p ?o } FROM <http://g> WHERE { ?s ?p ?o }")
+    assert has_from_clause("CONSTRUCT { ?s ?p ?o } FROM <http://g> { ?s ?p ?o }")
+    assert has_from_clause("CONSTRUCT FROM <http://g> WHERE { ?s ?p ?o }")
+    assert has_from_clause("ASK FROM <http://g> { ?s ?p ?o }")
+    assert has_from_clause("DESCRIBE ?s FROM NAMED <http://g> WHERE { ?s ?p ?o }")
+    assert not has_from_clause("CONSTRUCT { ?s <http://x/from> ?o } WHERE { ?s ?p ?o }")
+    # Once the WHERE clause begins, nothing after it can be a dataset clause (the scan stops there).
+    assert not has_from_clause("SELECT * WHERE { ?s ?p ?o } ORDER BY ?from")
 
 
 def test_using_graph_uri_is_written_into_each_operation() -> None:

@@ -60,10 +60,31 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def has_from_clause(query: str) -> bool:
-    """True if the query names its own dataset (``FROM`` / ``FROM NAMED``): that must win over a union default."""
+    """True if the query names its own dataset (``FROM`` / ``FROM NAMED``): that must win over a union default.
+
+    A dataset clause stands at the top level before the WHERE clause (after a CONSTRUCT's template), so the scan
+    stops there: tokenizing a whole query in Python took 0.4 ms, for a comment that says "from".
+    """
     if "from" not in query.lower():
         return False
-    return any(t.depth == 0 and t.is_keyword("FROM") for t in tokens(query))
+    form = None
+    for t in tokens(query):
+        if t.depth:
+            continue
+        if t.kind == "word":
+            word = t.text.upper()
+            if word == "FROM":
+                return True
+            if word == "WHERE":
+                return False
+            if form is None and word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+                form = word
+        elif t.kind == "open":
+            if form == "CONSTRUCT":
+                form = "CONSTRUCT {"  # the template; the WHERE clause's group comes after it
+                continue
+            return False  # the WHERE clause's group, written without the keyword
+    return False
 
 
 def valid_iri(iri: str) -> bool:
