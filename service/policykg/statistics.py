@@ -101,7 +101,7 @@ def refresh(store: ox.Store) -> bool:
     """Recount into the statistics graph if ``store`` keeps one (about 1.4 s at 1M triples); whether it did."""
     if not store.query(PRESENT):
         return False
-    store.update(replace_update(graph(store.query(COUNTS))))
+    add(store)
     return True
 
 

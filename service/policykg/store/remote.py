@@ -90,6 +90,8 @@ SYSTEM_GRAPHS = (
 graph under the store's own host, see :func:`dataset_graphs`)."""
 _DAV_GRAPH = re.compile(r"^(https?://[^/]+/)DAV/?$")
 UNION_MODES = ("explicit", "param", "native")
+ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+"""Every graph that holds a triple: a scan of the whole store."""
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.8"
 _EMPTY = ox.Store()  # parses (and dry-runs on nothing) what clients send before it goes to the store
@@ -481,14 +483,18 @@ class RemoteStore(Store):
             return self._graphs[1]
         # graph/statistics lists them (18 s saved at 10M triples on Virtuoso, past any sensible time limit); a
         # store without it is asked which graphs hold triples
-        rows = await self._select(statistics.GRAPHS, timeout)
-        if not rows:
-            rows = await self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", timeout)
-        endpoints = (self.query_endpoint, self.update_endpoint, self.gsp_endpoint)
-        names = (r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
-        graphs = dataset_graphs(names, endpoints, self.system_graphs)
+        names = await self._graph_names(statistics.GRAPHS, timeout) or await self._graph_names(ALL_GRAPHS, timeout)
+        graphs = self._dataset_graphs(names)
         self._graphs = (version, graphs)
         return graphs
+
+    async def _graph_names(self, query: str, timeout: float) -> set[str]:
+        """The graph IRIs a SELECT of ``?g`` answers."""
+        return {r["g"].value for r in await self._select(query, timeout) if isinstance(r["g"], ox.NamedNode)}
+
+    def _dataset_graphs(self, names: Iterable[str]) -> tuple[str, ...]:
+        endpoints = (self.query_endpoint, self.update_endpoint, self.gsp_endpoint)
+        return dataset_graphs(names, endpoints, self.system_graphs)
 
     # -- reads -----------------------------------------------------------------------------------------------------
 
@@ -653,10 +659,8 @@ class RemoteStore(Store):
         if statistics.GRAPH not in known:
             return
         if touched is None:
-            rows = await self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", timeout)
-            touched = {r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)}
-        endpoints = (self.query_endpoint, self.update_endpoint, self.gsp_endpoint)
-        graphs = dataset_graphs({*known, *touched}, endpoints, self.system_graphs)
+            touched = await self._graph_names(ALL_GRAPHS, timeout)
+        graphs = self._dataset_graphs({*known, *touched})
         query = with_dataset(statistics.COUNTS, (), graphs)
 
         def work(call: _Call) -> list[ox.Triple]:
