@@ -249,8 +249,9 @@ def measure_load(data: Path, on_disk: bool) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def serve_data(data: str, port: int, store_dir: str | None) -> None:
-    """(Child mode) serve ``data`` with the service's own store and app on 127.0.0.1:``port``."""
+def serve_data(data: str, port: int, store_dir: str | None, in_loop: bool = False) -> None:
+    """(Child mode) serve ``data`` with the service's own store and app on 127.0.0.1:``port``; ``in_loop``: with
+    queries run on the server's event loop instead of in a worker (see :func:`in_loop_store`)."""
     import uvicorn
 
     from policykg.api.http_protocol import CoalescingHttpProtocol
@@ -260,12 +261,27 @@ def serve_data(data: str, port: int, store_dir: str | None) -> None:
     from policykg.web import make_app
 
     settings = Settings.from_env(port=port, store=Path(store_dir) if store_dir else None)
-    store = EmbeddedStore(
-        settings.store, workers=settings.workers, timeout=settings.timeout, prefixes=Minter().prefixes()
-    )
+    kind = in_loop_store() if in_loop else EmbeddedStore
+    store = kind(settings.store, workers=settings.workers, timeout=settings.timeout, prefixes=Minter().prefixes())
     store.bulk_load(Path(data))
     app = make_app(settings, store)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, http=CoalescingHttpProtocol)
+
+
+def in_loop_store() -> type:
+    """The in-memory embedded store with each query run on the event loop, as the worker would run it, instead of
+    in a worker. For ``bench/overhead.py`` only: it shows what isolating queries costs. The service cannot run this
+    way, because nothing could stop a runaway query and it would hold up every other request while it ran."""
+    from policykg.store import worker
+    from policykg.store.base import QueryRequest, QueryResult
+    from policykg.store.embedded import EmbeddedStore
+
+    class InLoopStore(EmbeddedStore):
+        async def query(self, request: QueryRequest) -> QueryResult:
+            value = worker.run_query(worker.MemoryBackend(self._ox), self.query_job(request))
+            return QueryResult(value["body"], value["media_type"], value["kind"], self.version, value["truncated"])
+
+    return InLoopStore
 
 
 # -- the run ------------------------------------------------------------------------------------------------------
@@ -511,12 +527,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-data", help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--in-loop", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.load_probe:
         load_probe(args.load_probe, args.store)
         return 0
     if args.serve_data:
-        serve_data(args.serve_data, args.port, args.store)
+        serve_data(args.serve_data, args.port, args.store, args.in_loop)
         return 0
     (HERE / "data").mkdir(exist_ok=True)
     texts = benchmark_queries()

@@ -168,7 +168,11 @@ class EmbeddedStore(Store):
     # -- reads -----------------------------------------------------------------------------------------------------
 
     async def query(self, request: QueryRequest) -> QueryResult:
-        job = {
+        return await self._read(self.query_job(request), request.timeout or self.timeout)
+
+    def query_job(self, request: QueryRequest) -> dict[str, Any]:
+        """What a worker is sent to run ``request`` (see :func:`.worker.run_query`)."""
+        return {
             "op": "query",
             "text": request.text,
             "base_iri": request.base_iri,
@@ -182,7 +186,6 @@ class EmbeddedStore(Store):
             "prefixes": self.prefixes,
             "substitutions": request.substitutions,
         }
-        return await self._read(job, request.timeout or self.timeout)
 
     async def get_graph(self, graph: GraphName, media_type: str, timeout: float | None = None) -> QueryResult:
         _check_graph(graph)
