@@ -87,12 +87,17 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     probe = texts[args.queries[0]]
     servers: dict[str, Any] = {}
     try:
-        for name, cache, flags in (("HTTP", "0", []), ("HTTP hit", "1024", []), ("HTTP in loop", "0", ["--in-loop"])):
+        ways = [  # name, log file, cache entries, extra flags
+            ("HTTP", "uncached", "0", []),
+            ("HTTP hit", "cached", "1024", []),
+            ("HTTP in loop", "in-loop", "0", ["--in-loop"]),
+        ]
+        for name, log, cache, flags in ways:
             if name == "HTTP hit" and args.no_hit:
                 continue
             port = bench.free_port()
             servers[name] = bench.start(
-                "overhead-" + {"HTTP": "uncached", "HTTP hit": "cached", "HTTP in loop": "in-loop"}[name],
+                f"overhead-{log}",
                 [sys.executable, str(HERE / "run.py"), "--serve-data", args.data, "--port", str(port), *flags],
                 port,
                 "/sparql",
