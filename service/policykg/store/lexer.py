@@ -59,6 +59,10 @@ def tokens(text: str) -> Iterator[Token]:
             depth += 1
 
 
+FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+"""The keywords that begin a query's form."""
+
+
 def has_from_clause(query: str) -> bool:
     """True if the query names its own dataset (``FROM`` / ``FROM NAMED``): that must win over a union default.
 
@@ -77,7 +81,7 @@ def has_from_clause(query: str) -> bool:
                 return True
             if word == "WHERE":
                 return False
-            if form is None and word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            if form is None and word in FORMS:
                 form = word
         elif t.kind == "open":
             if form == "CONSTRUCT":
@@ -93,6 +97,4 @@ def valid_iri(iri: str) -> bool:
 
 def form_index(toks: list[Token]) -> int | None:
     """The index of the query's form keyword (SELECT, CONSTRUCT, ASK or DESCRIBE) at the top level, if any."""
-    return next(
-        (i for i, t in enumerate(toks) if t.depth == 0 and t.is_keyword("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), None
-    )
+    return next((i for i, t in enumerate(toks) if t.depth == 0 and t.is_keyword(*FORMS)), None)
