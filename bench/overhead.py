@@ -88,22 +88,15 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     servers: dict[str, Any] = {}
     try:
         ways = [  # name, log file, cache entries, extra flags
-            ("HTTP", "uncached", "0", []),
-            ("HTTP hit", "cached", "1024", []),
-            ("HTTP in loop", "in-loop", "0", ["--in-loop"]),
+            ("HTTP", "uncached", "0", ()),
+            ("HTTP hit", "cached", "1024", ()),
+            ("HTTP in loop", "in-loop", "0", ("--in-loop",)),
         ]
         for name, log, cache, flags in ways:
             if name == "HTTP hit" and args.no_hit:
                 continue
-            port = bench.free_port()
-            servers[name] = bench.start(
-                f"overhead-{log}",
-                [sys.executable, str(HERE / "run.py"), "--serve-data", args.data, "--port", str(port), *flags],
-                port,
-                "/sparql",
-                probe,
-                {**env, "POLICYKG_CACHE_ENTRIES": cache},
-            )
+            env_for = {**env, "POLICYKG_CACHE_ENTRIES": cache}
+            servers[name] = bench.start_service(f"overhead-{log}", Path(args.data), probe, env_for, flags)
         conns = {n: http.client.HTTPConnection("127.0.0.1", s.port, timeout=120) for n, s in servers.items()}
         plans: dict[str, dict[str, Callable[[], Any]]] = {}
         rows: dict[str, int] = {}

@@ -438,10 +438,11 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
             server.stop()
 
 
-def start_service(name: str, data: Path, probe: str, env: dict[str, str]) -> Server:
-    """This service on ``data`` (``--serve-data``, a child process of this script) on a free port."""
+def start_service(name: str, data: Path, probe: str, env: dict[str, str], flags: tuple[str, ...] = ()) -> Server:
+    """This service on ``data`` (``--serve-data``, a child process of this script, with ``flags`` such as
+    ``--in-loop``) on a free port."""
     port = free_port()
-    argv = [sys.executable, __file__, "--serve-data", str(data), "--port", str(port)]
+    argv = [sys.executable, __file__, "--serve-data", str(data), "--port", str(port), *flags]
     return start(name, argv, port, "/sparql", probe, env)
 
 
