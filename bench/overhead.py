@@ -18,7 +18,14 @@ alike:
   client, uvicorn and the cache-hit fast path; no worker, no query);
 - **HTTP in loop**: the same request to a third service, cache off, that runs each query on its event loop instead
   of in a worker (``bench/run.py``'s ``in_loop_store``): what the service would cost without the isolation that
-  lets the time limit stop a query. It cannot be deployed so; it shows how much of Δ the worker accounts for.
+  lets the time limit stop a query. It cannot be deployed so; it shows how much of Δ the worker accounts for;
+- **Oxigraph in memory**: the same request to ``oxigraph serve`` (the Rust server around the same engine, from the
+  ``--peers`` venv) on an in-memory store loaded with the same file: what an HTTP server costs on this machine when
+  it runs the query on the thread that read the request. Skipped if the peer is missing.
+
+Every HTTP way goes through ``bench/run.py``'s ``Connection``, a keep-alive client whose own cost is small (a
+prebuilt request, httptools' C parser), so that Δ is the server's, not the client's; each server's answer is checked
+once against the in-process row count before it is timed.
 
 ``Δ`` = HTTP p50 − in-process p50: the overhead the issue's target bounds (≤ 1 ms). Its parts: serialisation
 (worker-side − in-process), the query in the worker (the worker's own time, sent with its reply, − worker-side),
@@ -33,6 +40,7 @@ import argparse
 import asyncio
 import http.client
 import importlib.util
+import json
 import statistics
 import sys
 import time
@@ -97,13 +105,19 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 continue
             env_for = {**env, "POLICYKG_CACHE_ENTRIES": cache}
             servers[name] = bench.start_service(f"overhead-{log}", Path(args.data), probe, env_for, flags)
-        conns = {n: http.client.HTTPConnection("127.0.0.1", s.port, timeout=120) for n, s in servers.items()}
+        oxigraph = Path(args.peers) / "bin" / "oxigraph"
+        if oxigraph.exists():
+            servers["Oxigraph in memory"] = start_oxigraph_in_memory(oxigraph, Path(args.data), probe)
+        else:
+            bench.say(f"(no {oxigraph}: Oxigraph in memory skipped)")
+        conns = {n: bench.Connection(s.port) for n, s in servers.items()}
         plans: dict[str, dict[str, Callable[[], Any]]] = {}
         rows: dict[str, int] = {}
         for name, text in texts.items():
             rows[name] = sum(1 for _ in local.query(text, use_default_graph_as_union=True))
+            for way, server in servers.items():
+                check_rows(way, conns[way], server.url(text), rows[name])
             request = QueryRequest(text, base_iri="http://127.0.0.1/sparql", results_format=JSON, row_cap=args.row_cap)
-            url = servers["HTTP"].url(text)
 
             def inprocess(text: str = text) -> None:
                 local.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
@@ -115,9 +129,9 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 await store.query(request)
                 return in_worker[-1]
 
-            def via_http(conn: http.client.HTTPConnection, url: str = url) -> Callable[[], None]:
+            def via_http(conn: bench.Connection, url: str) -> Callable[[], None]:
                 def call() -> None:
-                    status, body = bench.get(conn, url)
+                    status, body = conn.get(url)
                     if status != 200:
                         raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
 
@@ -127,7 +141,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 "in-process": inprocess,
                 "worker-side": worker_side,
                 "store": via_store,
-                **{n: via_http(c) for n, c in conns.items()},
+                **{n: via_http(c, servers[n].url(text)) for n, c in conns.items()},
             }
         plans["(worker ping)"] = {"ping": lambda: store._pool.run({"op": "ping"}, 10)}
         rows["(worker ping)"] = 0
@@ -145,6 +159,34 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         for server in servers.values():
             server.stop()
         await store.close()
+
+
+def start_oxigraph_in_memory(oxigraph: Path, data: Path, probe: str) -> Any:
+    """``oxigraph serve`` without ``--location`` (an in-memory store) on a free port, loaded with ``data``."""
+    port = bench.free_port()
+    argv = [str(oxigraph), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    server = bench.start("overhead-oxigraph-memory", argv, port, "/query", probe)
+    media = "application/trig" if data.suffix == ".trig" else "application/n-quads"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        with data.open("rb") as body:
+            conn.request("POST", "/store", body=body, headers={"Content-Type": media})
+            response = conn.getresponse()
+            response.read()
+    finally:
+        conn.close()
+    if response.status >= 300:
+        server.stop()
+        raise RuntimeError(f"loading {data.name} into Oxigraph answered HTTP {response.status}")
+    return server
+
+
+def check_rows(way: str, conn: Any, url: str, rows: int) -> None:
+    """Fail unless the server answers ``url`` with ``rows`` rows, as pyoxigraph in-process does."""
+    status, body = conn.get(url)
+    got = len(json.loads(body)["results"]["bindings"]) if status == 200 else None
+    if got != rows:
+        raise RuntimeError(f"{way}: HTTP {status}, {got} rows where in-process gives {rows}: {body[:300]!r}")
 
 
 async def _round(ways: dict[str, Callable[[], Any]], requests: int, warm: int) -> dict[str, list[float]]:
@@ -171,8 +213,8 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> str:
         f"Data: {Path(args.data).name}; {args.rounds} rounds × {args.requests} requests per way and query; "
         f"row cap {args.row_cap:,}. Times in ms.\n",
         "| query | rows | in-process p50 / p99 | HTTP p50 / p99 | Δ p50 | Δ p50, rounds | HTTP hit p50 "
-        "| in loop: Δ p50 (rounds) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| in loop: Δ p50 (rounds) | Oxigraph in memory: Δ p50 (rounds) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     parts = [
         "| query | serialisation | query in the worker | pool and IPC | HTTP + ASGI app | total Δ |",
@@ -183,7 +225,9 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> str:
         pooled = {w: [t for r in rounds for t in r[w]] for w in rounds[0]}
         if name == "(worker ping)":
             p = pooled["ping"]
-            lines.append(f"| worker ping (no query) | – | – | – | – | – | {_p(p, 0.5):.3f} / {_p(p, 0.99):.3f} | – |")
+            lines.append(
+                f"| worker ping (no query) | – | – | – | – | – | {_p(p, 0.5):.3f} / {_p(p, 0.99):.3f} | – | – |"
+            )
             continue
         per_round = [{w: _p(t, 0.5) for w, t in r.items()} for r in rounds]
 
@@ -193,13 +237,20 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> str:
 
         total = delta("HTTP", "in-process")
         hit = f"{_p(pooled['HTTP hit'], 0.5):.3f}" if "HTTP hit" in pooled else "–"
-        loop = delta("HTTP in loop", "in-process")
-        in_loop = _p(pooled["HTTP in loop"], 0.5) - _p(pooled["in-process"], 0.5)
+
+        def versus_floor(way: str, pooled: dict[str, list[float]] = pooled) -> str:
+            """Δ p50 of ``way`` over in-process, pooled, and the range of the rounds' Δ p50."""
+            if way not in pooled:
+                return "–"
+            _, lo, hi = delta(way, "in-process")
+            return f"{_p(pooled[way], 0.5) - _p(pooled['in-process'], 0.5):+.3f} ({lo:+.2f} to {hi:+.2f})"
+
         lines.append(
             f"| {name} | {figures['rows']} | {_p(pooled['in-process'], 0.5):.3f} / {_p(pooled['in-process'], 0.99):.3f}"
             f" | {_p(pooled['HTTP'], 0.5):.3f} / {_p(pooled['HTTP'], 0.99):.3f}"
             f" | {_p(pooled['HTTP'], 0.5) - _p(pooled['in-process'], 0.5):+.3f}"
-            f" | {total[1]:+.2f} to {total[2]:+.2f} | {hit} | {in_loop:+.3f} ({loop[1]:+.2f} to {loop[2]:+.2f}) |"
+            f" | {total[1]:+.2f} to {total[2]:+.2f} | {hit} | {versus_floor('HTTP in loop')}"
+            f" | {versus_floor('Oxigraph in memory')} |"
         )
         cells = [
             delta("worker-side", "in-process"),
@@ -226,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm", type=int, default=5, help="untimed requests per way, query and round")
     parser.add_argument("--row-cap", type=int, default=10_000)
     parser.add_argument("--no-hit", action="store_true", help="skip the second (cached) service")
+    parser.add_argument("--peers", default="/tmp/benchvenv", help="venv holding oxigraph (as for bench/run.py)")
     args = parser.parse_args(argv)
     args.queries = [q.strip() for q in args.queries.split(",") if q.strip()]
     try:

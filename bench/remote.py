@@ -196,9 +196,7 @@ def timed(server: bench.Server, texts: dict[str, str], args: argparse.Namespace)
 
 
 def rows_of(server: bench.Server, text: str, limit: float) -> int:
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=limit)
+    conn = bench.Connection(server.port, timeout=limit)
     try:
         status, body = bench.get(conn, server.url(text))
     finally:

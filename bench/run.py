@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import platform
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import httptools
 import pyoxigraph as ox
 
 HERE = Path(__file__).resolve().parent
@@ -120,10 +120,48 @@ class Server:
             self.proc.wait()
 
 
-def get(conn: http.client.HTTPConnection, url: str) -> tuple[int, bytes]:
-    conn.request("GET", url, headers={"Accept": JSON})
-    response = conn.getresponse()
-    return response.status, response.read()
+class Connection:
+    """One keep-alive HTTP/1.1 connection that costs the client little, so that a latency is the server's: the
+    request's bytes are built once per URL and the response is parsed by httptools (the C parser uvicorn uses; it
+    comes with ``uvicorn[standard]``). A cache hit through ``http.client``, whose header parsing is pure Python,
+    took 0.25–0.3 ms longer than through this (0.5–0.6 against 0.25–0.3 ms)."""
+
+    def __init__(self, port: int, timeout: float = 120.0, accept: str = JSON) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._head = f"HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: {accept}\r\n\r\n".encode()
+        self._requests: dict[str, bytes] = {}
+        self._body: list[bytes] = []
+        self._complete = False
+
+    def get(self, url: str) -> tuple[int, bytes]:
+        request = self._requests.get(url)
+        if request is None:
+            request = self._requests[url] = f"GET {url} ".encode() + self._head
+        self._body.clear()
+        self._complete = False
+        parser = httptools.HttpResponseParser(self)
+        self.sock.sendall(request)
+        while not self._complete:
+            chunk = self.sock.recv(1 << 18)
+            if not chunk:
+                raise ConnectionError("the server closed the connection before the end of its answer")
+            parser.feed_data(chunk)
+        return parser.get_status_code(), b"".join(self._body)
+
+    # httptools' callbacks
+    def on_body(self, body: bytes) -> None:
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        self._complete = True
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def get(conn: Connection, url: str) -> tuple[int, bytes]:
+    return conn.get(url)
 
 
 def start(
@@ -147,9 +185,11 @@ def start(
         if proc.poll() is not None:
             raise RuntimeError(f"{name} exited with {proc.returncode}; see {log.name}")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            status, _ = get(conn, server.url(probe))
-            conn.close()
+            conn = Connection(port, timeout=60)
+            try:
+                status, _ = get(conn, server.url(probe))
+            finally:
+                conn.close()
             if status == 200:
                 server.ready_s = time.perf_counter() - started
                 return server
@@ -165,7 +205,7 @@ def latencies(
 ) -> list[float]:
     """Seconds per request, sequential on one keep-alive connection, after ``warm`` warm-up requests: ``count`` at
     most, and no more once ``budget`` seconds have passed and ``minimum`` were timed."""
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=limit)
+    conn = Connection(server.port, timeout=limit)
     url = server.url(text)
     times: list[float] = []
     try:
