@@ -16,9 +16,10 @@ alike:
   cache off (``POLICYKG_CACHE_ENTRIES=0``);
 - **HTTP hit**: the same request to a second service with its cache on, answered from the cache (HTTP alone: the
   client, uvicorn and the cache-hit fast path; no worker, no query);
-- **HTTP in loop**: the same request to a third service, cache off, that runs each query on its event loop instead
-  of in a worker (``bench/run.py``'s ``in_loop_store``): what the service would cost without the isolation that
-  lets the time limit stop a query. It cannot be deployed so; it shows how much of Δ the worker accounts for;
+- **HTTP in loop** and **HTTP in thread**: the same request to two more services, cache off, that run each query in
+  the server process instead of in a worker, on the event loop or on a thread (``bench/run.py``'s
+  ``in_process_store``): what the service would cost without the isolation that lets the time limit stop a query.
+  It cannot be deployed so; it shows how much of Δ the worker accounts for;
 - **Oxigraph in memory**: the same request to ``oxigraph serve`` (the Rust server around the same engine, from the
   ``--peers`` venv) on an in-memory store loaded with the same file: what an HTTP server costs on this machine when
   it runs the query on the thread that read the request. Skipped if the peer is missing.
@@ -98,7 +99,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         ways = [  # name, log file, cache entries, extra flags
             ("HTTP", "uncached", "0", ()),
             ("HTTP hit", "cached", "1024", ()),
-            ("HTTP in loop", "in-loop", "0", ("--in-loop",)),
+            ("HTTP in loop", "in-loop", "0", ("--queries-in", "loop")),
+            ("HTTP in thread", "in-thread", "0", ("--queries-in", "thread")),
         ]
         for name, log, cache, flags in ways:
             if name == "HTTP hit" and args.no_hit:
@@ -213,8 +215,8 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> str:
         f"Data: {Path(args.data).name}; {args.rounds} rounds × {args.requests} requests per way and query; "
         f"row cap {args.row_cap:,}. Times in ms.\n",
         "| query | rows | in-process p50 / p99 | HTTP p50 / p99 | Δ p50 | Δ p50, rounds | HTTP hit p50 "
-        "| in loop: Δ p50 (rounds) | Oxigraph in memory: Δ p50 (rounds) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| in loop: Δ p50 (rounds) | in thread: Δ p50 (rounds) | Oxigraph in memory: Δ p50 (rounds) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     parts = [
         "| query | serialisation | query in the worker | pool and IPC | HTTP + ASGI app | total Δ |",
@@ -226,7 +228,7 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> str:
         if name == "(worker ping)":
             p = pooled["ping"]
             lines.append(
-                f"| worker ping (no query) | – | – | – | – | – | {_p(p, 0.5):.3f} / {_p(p, 0.99):.3f} | – | – |"
+                f"| worker ping (no query) | – | – | – | – | – | {_p(p, 0.5):.3f} / {_p(p, 0.99):.3f} | – | – | – |"
             )
             continue
         per_round = [{w: _p(t, 0.5) for w, t in r.items()} for r in rounds]
@@ -250,7 +252,7 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> str:
             f" | {_p(pooled['HTTP'], 0.5):.3f} / {_p(pooled['HTTP'], 0.99):.3f}"
             f" | {_p(pooled['HTTP'], 0.5) - _p(pooled['in-process'], 0.5):+.3f}"
             f" | {total[1]:+.2f} to {total[2]:+.2f} | {hit} | {versus_floor('HTTP in loop')}"
-            f" | {versus_floor('Oxigraph in memory')} |"
+            f" | {versus_floor('HTTP in thread')} | {versus_floor('Oxigraph in memory')} |"
         )
         cells = [
             delta("worker-side", "in-process"),

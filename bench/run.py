@@ -289,9 +289,10 @@ def measure_load(data: Path, on_disk: bool) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def serve_data(data: str, port: int, store_dir: str | None, in_loop: bool = False) -> None:
-    """(Child mode) serve ``data`` with the service's own store and app on 127.0.0.1:``port``; ``in_loop``: with
-    queries run on the server's event loop instead of in a worker (see :func:`in_loop_store`)."""
+def serve_data(data: str, port: int, store_dir: str | None, queries_in: str = "worker") -> None:
+    """(Child mode) serve ``data`` with the service's own store and app on 127.0.0.1:``port``; ``queries_in``
+    ``loop`` or ``thread``: with queries run in the server process instead of in a worker (see
+    :func:`in_process_store`)."""
     import uvicorn
 
     from policykg.api.http_protocol import CoalescingHttpProtocol
@@ -301,27 +302,38 @@ def serve_data(data: str, port: int, store_dir: str | None, in_loop: bool = Fals
     from policykg.web import make_app
 
     settings = Settings.from_env(port=port, store=Path(store_dir) if store_dir else None)
-    kind = in_loop_store() if in_loop else EmbeddedStore
+    kind = EmbeddedStore if queries_in == "worker" else in_process_store(queries_in == "thread")
     store = kind(settings.store, workers=settings.workers, timeout=settings.timeout, prefixes=Minter().prefixes())
     store.bulk_load(Path(data))
     app = make_app(settings, store)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, http=CoalescingHttpProtocol)
 
 
-def in_loop_store() -> type:
-    """The in-memory embedded store with each query run on the event loop, as the worker would run it, instead of
-    in a worker. For ``bench/overhead.py`` only: it shows what isolating queries costs. The service cannot run this
-    way, because nothing could stop a runaway query and it would hold up every other request while it ran."""
+def in_process_store(thread: bool) -> type:
+    """The in-memory embedded store with each query run in the server process, as the worker would run it: on the
+    event loop, or on a thread (pyoxigraph releases the GIL while it evaluates, so the loop goes on meanwhile). For
+    ``bench/overhead.py`` only: it shows what isolating queries in a worker costs. The service cannot run this way,
+    because nothing could stop a runaway query (pyoxigraph's ``Store.query`` has no time limit or cancellation), and
+    on the loop it would also hold up every other request while it ran."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     from policykg.store import worker
     from policykg.store.base import QueryRequest, QueryResult
     from policykg.store.embedded import EmbeddedStore
 
-    class InLoopStore(EmbeddedStore):
+    threads = ThreadPoolExecutor(2, thread_name_prefix="query") if thread else None
+
+    class InProcessStore(EmbeddedStore):
         async def query(self, request: QueryRequest) -> QueryResult:
-            value = worker.run_query(worker.MemoryBackend(self._ox), self.query_job(request))
+            backend, job = worker.MemoryBackend(self._ox), self.query_job(request)
+            if threads is None:
+                value = worker.run_query(backend, job)
+            else:
+                value = await asyncio.get_running_loop().run_in_executor(threads, worker.run_query, backend, job)
             return QueryResult(value["body"], value["media_type"], value["kind"], self.version, value["truncated"])
 
-    return InLoopStore
+    return InProcessStore
 
 
 # -- the run ------------------------------------------------------------------------------------------------------
@@ -480,7 +492,7 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
 
 def start_service(name: str, data: Path, probe: str, env: dict[str, str], flags: tuple[str, ...] = ()) -> Server:
     """This service on ``data`` (``--serve-data``, a child process of this script, with ``flags`` such as
-    ``--in-loop``) on a free port."""
+    ``--queries-in loop``) on a free port."""
     port = free_port()
     argv = [sys.executable, __file__, "--serve-data", str(data), "--port", str(port), *flags]
     return start(name, argv, port, "/sparql", probe, env)
@@ -568,13 +580,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-data", help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--in-loop", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--queries-in", choices=("worker", "loop", "thread"), default="worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.load_probe:
         load_probe(args.load_probe, args.store)
         return 0
     if args.serve_data:
-        serve_data(args.serve_data, args.port, args.store, args.in_loop)
+        serve_data(args.serve_data, args.port, args.store, args.queries_in)
         return 0
     (HERE / "data").mkdir(exist_ok=True)
     texts = benchmark_queries()
