@@ -296,6 +296,7 @@ def serve_data(data: str, port: int, store_dir: str | None, queries_in: str = "w
     import uvicorn
 
     from policykg.api.http_protocol import CoalescingHttpProtocol
+    from policykg.api.server import freeze_heap
     from policykg.api.settings import Settings
     from policykg.store.embedded import EmbeddedStore
     from policykg.vocab import Minter
@@ -306,6 +307,7 @@ def serve_data(data: str, port: int, store_dir: str | None, queries_in: str = "w
     store = kind(settings.store, workers=settings.workers, timeout=settings.timeout, prefixes=Minter().prefixes())
     store.bulk_load(Path(data))
     app = make_app(settings, store)
+    freeze_heap()  # as policykg serve does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, http=CoalescingHttpProtocol)
 
 

@@ -35,3 +35,35 @@ def test_workers_end_with_the_server(tmp_path: Path, how: str, where: str) -> No
         assert not wait_gone(workers), f"workers left after {how}: {srv.log()}"
     finally:
         srv.stop()
+
+
+def test_serve_freezes_its_start_up_heap_before_uvicorn_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``serve`` made before serving lives as long as the process: the cyclic garbage collector must no longer
+    walk it (in the app alone, full collections over it took a cache miss's p99 from 0.27 to 1.26 ms), and workers
+    forked later share its pages. Objects made afterwards, per request, are collected as usual."""
+    import gc
+
+    import uvicorn
+
+    from policykg.api import server
+    from policykg.api.settings import Settings
+    from policykg.config import Paths
+
+    seen: dict[str, object] = {}
+
+    def fake_run(app: object, **options: object) -> None:
+        seen["frozen"] = gc.get_freeze_count()
+        seen["options"] = options
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    gc.unfreeze()
+    try:
+        server.run(Settings.from_env({}, empty=True), Paths())
+        assert seen["frozen"] > 10_000  # the modules and the app, at least
+        garbage = [[]]
+        garbage[0].append(garbage)  # a cycle made after the freeze
+        del garbage
+        assert gc.collect() > 0
+    finally:
+        gc.unfreeze()
+    assert seen["options"]["host"] == "127.0.0.1"
