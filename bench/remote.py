@@ -198,7 +198,7 @@ def timed(server: bench.Server, texts: dict[str, str], args: argparse.Namespace)
 def rows_of(server: bench.Server, text: str, limit: float) -> int:
     conn = bench.Connection(server.port, timeout=limit)
     try:
-        status, body = bench.get(conn, server.url(text))
+        status, body = conn.get(server.url(text))
     finally:
         conn.close()
     if status != 200:

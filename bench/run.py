@@ -160,10 +160,6 @@ class Connection:
         self.sock.close()
 
 
-def get(conn: Connection, url: str) -> tuple[int, bytes]:
-    return conn.get(url)
-
-
 def start(
     name: str,
     argv: list[str],
@@ -187,7 +183,7 @@ def start(
         try:
             conn = Connection(port, timeout=60)
             try:
-                status, _ = get(conn, server.url(probe))
+                status, _ = conn.get(server.url(probe))
             finally:
                 conn.close()
             if status == 200:
@@ -210,13 +206,13 @@ def latencies(
     times: list[float] = []
     try:
         for _ in range(warm):
-            status, body = get(conn, url)
+            status, body = conn.get(url)
             if status != 200:
                 raise RuntimeError(f"{server.name}: HTTP {status}: {body[:300]!r}")
         stop = time.perf_counter() + budget
         while len(times) < count and (len(times) < minimum or time.perf_counter() < stop):
             t = time.perf_counter()
-            get(conn, url)
+            conn.get(url)
             times.append(time.perf_counter() - t)
     finally:
         conn.close()
