@@ -175,11 +175,13 @@ def start_oxigraph_in_memory(oxigraph: Path, data: Path, probe: str) -> Any:
             conn.request("POST", "/store", body=body, headers={"Content-Type": media})
             response = conn.getresponse()
             response.read()
+        if response.status >= 300:
+            raise RuntimeError(f"loading {data.name} into Oxigraph answered HTTP {response.status}")
+    except BaseException:
+        server.stop()
+        raise
     finally:
         conn.close()
-    if response.status >= 300:
-        server.stop()
-        raise RuntimeError(f"loading {data.name} into Oxigraph answered HTTP {response.status}")
     return server
 
 
