@@ -7,6 +7,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from ..config import Paths
 from ..queries import load_queries
@@ -77,22 +78,21 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def run(settings: Settings, paths: Paths, rebuild: bool = False, log_level: str = "info") -> None:
+def serve_app(app: Any, host: str, port: int, log_level: str = "info") -> None:
+    """Serve ``app`` on uvicorn as ``policykg serve`` does (the benchmarks serve their data through this too): the
+    start-up heap frozen, no access log, each response's head and body in one write."""
     import uvicorn
 
-    from ..web import make_app  # the composition root: API, Linked Data and pages
     from .http_protocol import CoalescingHttpProtocol
+
+    freeze_heap()
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, http=CoalescingHttpProtocol)
+
+
+def run(settings: Settings, paths: Paths, rebuild: bool = False, log_level: str = "info") -> None:
+    from ..web import make_app  # the composition root: API, Linked Data and pages
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     named_queries = load_queries(paths.queries)  # a malformed header stops the start, before any build
     store = open_store(settings, paths, rebuild)
-    app = make_app(settings, store, paths, named_queries)
-    freeze_heap()
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=log_level,
-        access_log=False,
-        http=CoalescingHttpProtocol,
-    )
+    serve_app(make_app(settings, store, paths, named_queries), settings.host, settings.port, log_level)
