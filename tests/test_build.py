@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from policykg.build import BuildResult, run_build
 from policykg.build.validate import validate
-from policykg.config import Paths
+from policykg.config import Paths, nquads_twin
 
 from .conftest import select
 
@@ -118,6 +118,17 @@ def test_same_input_gives_byte_identical_output(built: BuildResult, paths: Paths
     again = run_build(paths, tmp_path / "again.trig")
     assert again.out is not None
     assert again.out.read_bytes() == built.out.read_bytes()
+    assert nquads_twin(again.out).read_bytes() == nquads_twin(built.out).read_bytes()
+
+
+def test_the_nquads_twin_holds_the_quads_of_the_trig(built: BuildResult, store: ox.Store) -> None:
+    """The stores load the twin, the TriG is what people read: they must be the same dataset."""
+    assert built.out is not None
+    twin = ox.Store()
+    twin.bulk_load(path=str(nquads_twin(built.out)), format=ox.RdfFormat.N_QUADS)
+    assert len(twin) == len(store) > 0
+    ground = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }"
+    assert {tuple(map(str, r)) for r in twin.query(ground)} == {tuple(map(str, r)) for r in store.query(ground)}
 
 
 @needs_java

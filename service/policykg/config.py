@@ -26,6 +26,11 @@ def find_root(start: Path | None = None) -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def nquads_twin(trig: Path) -> Path:
+    """Where a built TriG file's N-Quads twin (the same quads, the form the stores load) lives: beside it, ``.nq``."""
+    return trig.with_suffix(".nq")
+
+
 @dataclass(frozen=True)
 class Paths:
     root: Path = field(default_factory=find_root)

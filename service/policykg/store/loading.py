@@ -2,6 +2,7 @@
 
 The inputs are the ontology folder, the corpus folder and the package version; their SHA-256 is recorded beside
 the TriG (``policykg.trig.inputs-sha256``) after a successful build, and with a persistent store's contents.
+Stores load the build's N-Quads twin (``policykg.nq``), which the on-disk loader splits across cores unparsed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..config import Paths
+from ..config import Paths, nquads_twin
 from .embedded import EmbeddedStore
 
 log = logging.getLogger("policykg.store")
@@ -49,15 +50,22 @@ class Built:
     inputs: str
     rebuilt: bool
 
+    @property
+    def nquads(self) -> Path:
+        """The same quads as :attr:`trig`, as N-Quads: what the stores load."""
+        return nquads_twin(self.trig)
+
 
 def ensure_build(
     paths: Paths, out: Path | None = None, *, force: bool = False, progress: Callable[[str], None] | None = None
 ) -> Built:
-    """The TriG for the current inputs: the last build if its recorded inputs hash matches, else a new build."""
+    """The TriG (and its N-Quads twin) for the current inputs: the last build if its recorded inputs hash matches
+    and both files are there, else a new build."""
     trig = out or paths.build_dir / "policykg.trig"
     digest = inputs_hash(paths)
     marker = marker_for(trig)
-    if not force and trig.is_file() and marker.is_file() and marker.read_text().strip() == digest:
+    fresh = trig.is_file() and nquads_twin(trig).is_file() and marker.is_file()
+    if not force and fresh and marker.read_text().strip() == digest:
         return Built(trig, digest, False)
     from ..build import run_build  # the build pulls in reasoners and SHACL: only when needed
 
@@ -73,5 +81,5 @@ def load_corpus(store: EmbeddedStore, built: Built) -> bool:
     if store.persistent and store.recorded_build() == built.inputs:
         log.info("store already holds build %s", built.inputs[:12])
         return False
-    store.bulk_load(built.trig, built.inputs)
+    store.bulk_load(built.nquads, built.inputs)
     return True
