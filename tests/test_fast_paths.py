@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykg.api import urlencoded
+from policykg.api import fastpath, urlencoded
+from policykg.store import Dataset, ipc
 from policykg.store import formats as f
-from policykg.store import ipc
 from policykg.store.results import CLOSING, MIN_ROW_BYTES, _scanner, serialize
 
 EX = "http://example.org/cap/"
@@ -144,6 +144,22 @@ def test_urlencoded_parse_of_a_sparql_request() -> None:
     text = urlencode([("query", query), ("default-graph-uri", "http://g/1?x=1&y=2"), ("format", "json")])
     assert urlencoded.parse(text) == parse_qsl(text, keep_blank_values=True)
     assert urlencoded.parse(text)[0] == ("query", query)
+
+
+def test_a_get_query_string_is_decoded_once_while_it_is_short() -> None:
+    """``GET /sparql``'s parameters: a short query string repeated is decoded once and gives the same answer; a long
+    one (which could be a megabyte) is decoded every time and never kept."""
+    query = "SELECT ?s WHERE { ?s ?p ?o } # é"
+    raw = urlencode([("query", query), ("default-graph-uri", "http://g/1"), ("format", "json")]).encode()
+    fastpath._parse_memo.cache_clear()
+    first = fastpath._parse(raw)
+    assert first == (query, Dataset(("http://g/1",), ()), "json")
+    assert fastpath._parse(bytes(raw)) is first  # an equal string from another request: remembered
+    assert fastpath._parse_memo.cache_info().hits == 1
+    long = urlencode([("query", query + " " * fastpath.MEMO_MAX_BYTES)]).encode()
+    assert fastpath._parse(long)[0] == query + " " * fastpath.MEMO_MAX_BYTES
+    assert fastpath._parse_memo.cache_info().currsize == 1
+    assert fastpath._parse(urlencode([("query", query), ("update", "x")]).encode()) == fastpath._NOT_PLAIN
 
 
 # -- the worker channel ----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ route's own endpoint functions and the app's own exception handlers, without rou
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -41,7 +42,23 @@ def plain_get(scope: Scope) -> tuple[str, Dataset, str | None] | None:
     return None if parsed is _NOT_PLAIN else parsed
 
 
+MEMO_MAX_BYTES = 8192
+"""Query strings up to this size are parsed once and remembered (:func:`_parse_memo`'s 256 entries hold at most
+4 MB of them, and as much again of their decoded text); longer ones are parsed on every request."""
+
+
 def _parse(raw: bytes) -> tuple[Any, Any, Any]:
+    return _parse_memo(raw) if len(raw) <= MEMO_MAX_BYTES else _parse_query_string(raw)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_memo(raw: bytes) -> tuple[Any, Any, Any]:
+    """A repeated query (a dashboard's, a page's) is the usual case: decoding its ~200 escapes took 25 µs of a
+    2 kB query string's every request, a tenth of a cache hit's time in the server. The value is immutable."""
+    return _parse_query_string(raw)
+
+
+def _parse_query_string(raw: bytes) -> tuple[Any, Any, Any]:
     query = format_param = None
     default_graphs: list[str] = []
     named_graphs: list[str] = []
