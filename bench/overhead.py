@@ -1,6 +1,6 @@
 """HTTP overhead of the SPARQL service over pyoxigraph in-process, for small results, and where it goes.
 
-    .venv/bin/python bench/overhead.py [--data bench/data/policykg-100k.trig] [--rounds 5] [--requests 60]
+    .venv/bin/python bench/overhead.py [--data bench/data/policykg-100k.nq] [--rounds 5] [--requests 60]
 
 For a handful of lookups with small results (each named query with its default parameters bound by a leading
 ``VALUES`` block, as ``bench/run.py`` does), it measures the same query text five ways, interleaved in rounds
@@ -274,7 +274,7 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=str(HERE / "data" / "policykg-100k.trig"), help="TriG or N-Quads file")
+    parser.add_argument("--data", default=str(HERE / "data" / "policykg-100k.nq"), help="N-Quads or TriG file")
     parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated named queries")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=60, help="timed requests per way, query and round")

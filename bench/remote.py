@@ -219,10 +219,10 @@ def run_size(size: str, texts: dict[str, str], args: argparse.Namespace, results
     env = {"POLICYKG_CACHE_ENTRIES": "0", "POLICYKG_ROW_CAP": "10000000", "POLICYKG_TIMEOUT": str(args.limit)}
     embedded = SIZES[size] <= args.embedded_max
     if embedded:
-        figures = bench.measure_load(trig, False)
+        figures = bench.measure_load(nq, False)
         res["load"]["embedded (in memory)"] = figures
         say(f"load, embedded in memory: {figures['seconds']:.2f} s, peak RSS {figures['rss_mb']:.0f} MB")
-        server = bench.start_service("remote-embedded", trig, probe, env)
+        server = bench.start_service("remote-embedded", nq, probe, env)
         try:
             say("HTTP latencies: service, embedded …")
             res["http"]["service (embedded)"] = timed(server, texts, args)
