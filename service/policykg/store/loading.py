@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .. import __version__
 from ..config import Paths, nquads_twin
 from .embedded import EmbeddedStore
@@ -59,13 +61,14 @@ class Built:
 def ensure_build(
     paths: Paths, out: Path | None = None, *, force: bool = False, progress: Callable[[str], None] | None = None
 ) -> Built:
-    """The TriG (and its N-Quads twin) for the current inputs: the last build if its recorded inputs hash matches
-    and both files are there, else a new build."""
+    """The TriG (and its N-Quads twin) for the current inputs: the last build if its recorded inputs hash matches,
+    else a new build."""
     trig = out or paths.build_dir / "policykg.trig"
     digest = inputs_hash(paths)
     marker = marker_for(trig)
-    fresh = trig.is_file() and nquads_twin(trig).is_file() and marker.is_file()
-    if not force and fresh and marker.read_text().strip() == digest:
+    if not force and trig.is_file() and marker.is_file() and marker.read_text().strip() == digest:
+        if not nquads_twin(trig).is_file():  # a build from before the twin existed, or the twin deleted
+            write_twin(trig)
         return Built(trig, digest, False)
     from ..build import run_build  # the build pulls in reasoners and SHACL: only when needed
 
@@ -74,6 +77,15 @@ def ensure_build(
     tmp.write_text(digest + "\n")
     tmp.replace(marker)
     return Built(trig, digest, True)
+
+
+def write_twin(trig: Path) -> None:
+    """Write a built TriG file's N-Quads twin from the TriG itself (the same quads, blank node labels kept):
+    seconds for the corpus, where rebuilding would take the reasoner's time again."""
+    twin = nquads_twin(trig)
+    tmp = twin.with_name(twin.name + ".tmp")
+    ox.serialize(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG), str(tmp), ox.RdfFormat.N_QUADS)
+    tmp.replace(twin)
 
 
 def load_corpus(store: EmbeddedStore, built: Built) -> bool:
