@@ -31,7 +31,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 @main.command()
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="TriG file to write (default build/policykg.trig); its N-Quads twin goes beside it (.nq)."
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TriG file to write (default build/policykg.trig); its N-Quads twin goes beside it (.nq).",
 )
 @click.option("--no-hermit", is_flag=True, help="Reason with OWL 2 RL (owlrl) instead of HermiT.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
