@@ -99,6 +99,10 @@ def test_unknown_ids_and_bad_parameters(api) -> None:
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "limit"
     r = get(api, "/api/proposals", **{"from": "last year"})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "from"
+    for name, value in (("from", "2012-13-45"), ("to", "2012-02-31"), ("from", "0000")):  # well-formed, no such day
+        r = get(api, "/api/proposals", **{name: value})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == name, (name, value)
+        assert "not a calendar date" in r.json()["detail"][0]["msg"]
     r = get(api, "/api/actors", kind="Wizard")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "kind"
     assert get(api, "/api/proposals/Not_A_Slug").status_code == 422
@@ -151,6 +155,11 @@ def test_assessment_views(api) -> None:
     preferred = get(api, f"/api/proposals/{TOKYO}/assessment", semantics="preferred").json()
     assert preferred["label"] in ("IN", "OUT", "UNDEC")
     assert get(api, f"/api/proposals/{TOKYO}/assessment", semantics="stable").status_code == 422
+    for as_of in ("2012-02-31", "2012-13", "0000"):  # the date pattern holds; the calendar has no such day
+        r = get(api, f"/api/proposals/{TOKYO}/assessment", as_of=as_of)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "as_of", as_of
+    r = get(api, f"/api/proposals/{TOKYO}/assessment", by=["france", "nope"])  # not "IN, nobody attacks it"
+    assert r.status_code == 422 and "'nope'" in r.text and "'france'" not in r.text
 
 
 def test_openapi_schema_documents_every_endpoint(api) -> None:

@@ -84,3 +84,11 @@ def test_search_stems_english_and_misses_cleanly(index: SearchIndex) -> None:
 def test_search_rejects_unparseable_queries(index: SearchIndex) -> None:
     with pytest.raises(QueryError):
         index.search('foo "bar')
+
+
+def test_a_search_box_searches_the_words_of_unparseable_text(index: SearchIndex) -> None:
+    typed = index.search('office "Tokyo:', plain_fallback=True)  # an open quote and a colon: not valid syntax
+    assert typed.plain and typed.total == index.search("office Tokyo").total > 0
+    assert not index.search("office Tokyo", plain_fallback=True).plain
+    nothing = index.search('":(', plain_fallback=True)
+    assert nothing.plain and nothing.total == 0 and not nothing.hits

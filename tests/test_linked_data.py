@@ -91,6 +91,36 @@ def test_unknown_resources_are_404(c: httpx.Client) -> None:
 
 def test_unacceptable_accept_is_406(c: httpx.Client) -> None:
     assert c.get(f"/id/{TOKYO}", headers={"Accept": "image/png"}).status_code == 406
+    assert c.get(f"/data/{TOKYO}", headers={"Accept": "text/html"}).status_code == 406
+
+
+def test_what_is_not_there_is_404_whatever_the_client_accepts(c: httpx.Client) -> None:
+    assert c.get(f"/data/{TOKYO}.xyz").status_code == 404  # not a format: part of a name that does not exist
+    assert c.get(f"/data/{TOKYO}.xyz", headers={"Accept": "text/html"}).status_code == 404
+    r = c.get("/ontology.owl")
+    assert r.status_code == 404 and "/ontology.ttl" in r.text
+
+
+@pytest.mark.parametrize(
+    "url", ["/", f"/id/{TOKYO}", f"/page/{TOKYO}", f"/data/{TOKYO}.ttl", "/api/proposals", "/healthz", "/ontology"]
+)
+def test_head_answers_as_get_without_the_body(c: httpx.Client, url: str) -> None:
+    """Link checkers and linked-data clients ask with HEAD: the GET's status and headers, no body."""
+    got, head = c.get(url), c.head(url)
+    assert head.status_code == got.status_code and head.status_code in (200, 303)
+    assert head.content == b""
+    assert head.headers.get("content-type") == got.headers.get("content-type")
+    assert head.headers.get("location") == got.headers.get("location")
+    assert head.headers.get("etag") == got.headers.get("etag")
+
+
+def test_pages_answer_bad_input_in_html(c: httpx.Client) -> None:
+    r = c.get(f"/page/{TOKYO}", params={"as_of": "2012-02-31"})  # a date the calendar does not have
+    assert r.status_code == 422 and "text/html" in r.headers["content-type"] and "not a calendar date" in r.text
+    r = c.get("/page/search", params={"q": "Article 5:"})  # a colon is search syntax (field:word)
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert "its words were searched" in r.text and 'class="results"' in r.text and "<li>" in r.text
+    assert c.get("/page/search", params={"q": "liaison office"}).text.count("its words were searched") == 0
 
 
 def test_pages_show_the_iri_and_alternate_links(c: httpx.Client) -> None:

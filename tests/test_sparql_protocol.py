@@ -142,7 +142,10 @@ def test_construct_and_describe_formats(client: httpx.Client, accept: str, fmt: 
 
 
 def test_not_acceptable(client: httpx.Client) -> None:
-    assert client.get("/sparql", params={"query": SELECT}, headers={"Accept": "image/png"}).status_code == 406
+    r = client.get("/sparql", params={"query": SELECT}, headers={"Accept": "image/png"})
+    assert r.status_code == 406  # the message says which formats go with which query forms
+    assert "SELECT and ASK results can be sent as application/sparql-results+json" in r.text
+    assert "CONSTRUCT and DESCRIBE results as text/turtle" in r.text
     # a graph result cannot be sent as CSV
     r = client.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": "text/csv"})
     assert r.status_code == 406 and "RDF" in r.text

@@ -7,6 +7,7 @@ dataset version changes. One index entry per resource: its label, and a body wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -63,6 +64,12 @@ class Page:
     query: str
     total: int
     hits: list[Hit]
+    plain: bool = False
+    """The query was not valid syntax and its words alone were searched."""
+
+
+_SYNTAX = re.compile(r"[:\"'()\[\]{}^~*+\-!<>\\/]")
+"""The characters tantivy's query syntax gives a meaning to."""
 
 
 class QueryError(ValueError):
@@ -108,12 +115,22 @@ class SearchIndex:
             for iri, e in sorted(docs.items())
         )
 
-    def search(self, text: str, limit: int = 20, offset: int = 0, kind: str | None = None) -> Page:
-        """Ranked hits for ``text`` (tantivy query syntax: words, "phrases", AND/OR, -exclusions)."""
+    def search(
+        self, text: str, limit: int = 20, offset: int = 0, kind: str | None = None, plain_fallback: bool = False
+    ) -> Page:
+        """Ranked hits for ``text`` (tantivy query syntax: words, "phrases", AND/OR, -exclusions). Text that is not
+        valid syntax raises :class:`QueryError`, or, with ``plain_fallback`` (a search box's typing: "Article 5:"),
+        is searched for its words alone and the page says so (``plain``)."""
+        plain = False
         try:
-            query = self.index.parse_query(text, ["label", "body"], field_boosts={"label": 2.0})
-        except ValueError as err:
-            raise QueryError(str(err)) from err
+            query = self._parse(text)
+        except QueryError:
+            if not plain_fallback:
+                raise
+            plain, words = True, _SYNTAX.sub(" ", text).strip()
+            if not words:
+                return Page(text, 0, [], plain)
+            query = self._parse(words)
         if kind:
             kind_query = tantivy.Query.term_query(self.schema, "kind", kind)
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, kind_query)])
@@ -126,4 +143,10 @@ class SearchIndex:
             doc = searcher.doc(address)
             snippet = body_snippets.snippet_from_doc(doc).to_html() or label_snippets.snippet_from_doc(doc).to_html()
             hits.append(Hit(doc["kind"][0], doc["iri"][0], doc["label"][0], snippet, score))
-        return Page(text, result.count or 0, hits)
+        return Page(text, result.count or 0, hits, plain)
+
+    def _parse(self, text: str) -> tantivy.Query:
+        try:
+            return self.index.parse_query(text, ["label", "body"], field_boosts={"label": 2.0})
+        except ValueError as err:
+            raise QueryError(str(err)) from err

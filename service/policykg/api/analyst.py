@@ -15,10 +15,11 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import AfterValidator
 
 from .. import queries as named
 from ..argumentation import TooLarge
-from ..argumentation.assess import ARGUMENTS, RELATIONS, ArgumentGraph, assess, period_end
+from ..argumentation.assess import ARGUMENTS, RELATIONS, ArgumentGraph, assess, check_period, period_end
 from ..drafting.graph import KnowledgeGraph
 from ..drafting.similarity import SimilarityIndex
 from ..search import KINDS, QueryError, SearchIndex, source_query
@@ -43,7 +44,9 @@ DocumentId = slug_param("france-cool-on-nato-tokyo-office")
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=100_000, description="Items to skip.")]
 DateParam = Annotated[
-    str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    str | None,
+    Query(description="YYYY, YYYY-MM or YYYY-MM-DD."),
+    AfterValidator(lambda value: None if value is None else check_period(value)),  # a 422 naming it, not a 500
 ]
 JSON_LD = "application/ld+json"
 
@@ -267,6 +270,16 @@ async def argument_graph(svc: Services) -> ArgumentGraph:
     return await svc.per_version("argument graph", make)
 
 
+async def unknown_actors(svc: Services, ids: list[str]) -> list[str]:
+    """The ``ids`` that name no actor in the dataset."""
+    if not ids:
+        return []
+    values = " ".join(f"<{res.iri_of('actor', i)}>" for i in ids)  # ids are slugs (checked): safe in an IRI
+    rows = await selector(svc)(f"SELECT ?a WHERE {{ VALUES ?a {{ {values} }} ?a a <{res.PKG}Actor> }}", {})
+    known = {row["a"] for row in rows}
+    return [i for i in ids if res.iri_of("actor", i) not in known]
+
+
 @router.get("/proposals/{id}/assessment", summary="Does the proposal stand? Label and explanation")
 async def assessment(
     request: Request,
@@ -290,6 +303,8 @@ async def assessment(
         if iri not in graph.arguments or graph.arguments[iri].kind != "proposal":
             raise res.NotFound(iri)
         actors = [res.iri_of("actor", a) for a in by] if by else None
+        for actor_id in await unknown_actors(svc, by or []):  # else the view holds the proposal alone: it stands
+            raise ParamError("by", f"no actor {actor_id!r}")
         view = graph.view(as_of=cutoff, by=actors, keep=[iri] if actors else ())
         if iri not in view.arguments:
             return {

@@ -17,6 +17,7 @@ from ..store import Store
 from . import errors, gsp, health, sparql
 from .cache import ResultCache
 from .fastpath import SparqlCacheFastPath, SparqlDirect
+from .head import HeadAsGet
 from .services import Services
 from .settings import Settings
 
@@ -56,7 +57,8 @@ def create_app(settings: Settings, store: Store, routers: Iterable[APIRouter] = 
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
-    app.add_middleware(SparqlCacheFastPath)  # outermost: repeated queries skip CORS, routing and FastAPI
+    app.add_middleware(SparqlCacheFastPath)  # repeated queries skip CORS, routing and FastAPI
+    app.add_middleware(HeadAsGet)  # before the fast paths, which answer GET: a HEAD is its GET without the body
     for router in (health.router, sparql.router, gsp.router, *routers):
         app.include_router(router)
     return app

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path as FilePath
-from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import __version__
@@ -117,7 +116,9 @@ async def data(request: Request, path: str) -> Response:
     stem, suffix = split_suffix(path)
     suffix = suffix or choose(request.headers.get("accept"), html_ok=False)
     iri = res.ID + stem
-    if suffix is None:
+    if suffix is None:  # no format for this client; but a resource that is not there is a 404 whatever it accepts
+        if not await exists(svc, iri):
+            return Response(f"Not found: no resource {iri}\n", 404, media_type="text/plain")
         return not_acceptable(iri)
     media, _ = FORMATS[suffix]
 
@@ -162,9 +163,12 @@ async def ontology(request: Request) -> Response:
 
 
 @router.get("/ontology.{suffix}", summary="The ontology in one format (ttl, jsonld, nt, rdf, html)")
-async def ontology_file(
-    request: Request, suffix: Annotated[str, Path(pattern="^(ttl|jsonld|nt|rdf|html)$")]
-) -> Response:
+async def ontology_file(request: Request, suffix: str) -> Response:
+    if suffix != "html" and suffix not in FORMATS:
+        offered = ", ".join(f"/ontology.{s}" for s in [*FORMATS, "html"])
+        return Response(
+            f"Not found: no /ontology.{suffix}; the ontology is at {offered}\n", 404, media_type="text/plain"
+        )
     return serve_ontology(request, suffix)
 
 

@@ -70,7 +70,8 @@ async def answer_query(
     if results_format is None and graph_format is None:
         raise HttpError(
             406,
-            "Not acceptable: results can be sent as " + ", ".join([*f.RESULT_FORMATS, *f.GRAPH_FORMATS]),
+            f"Not acceptable: SELECT and ASK results can be sent as {', '.join(f.RESULT_FORMATS)}; "
+            f"CONSTRUCT and DESCRIBE results as {', '.join(f.GRAPH_FORMATS)}",
         )
     union = svc.settings.union_default_graph
     base = endpoint_iri(request)

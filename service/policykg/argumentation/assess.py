@@ -4,6 +4,7 @@ view (documents as of a date; statements of chosen actors), label it, and explai
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,23 @@ RELATIONS = (
           BIND("undercut" AS ?kind) }
 }"""
 )
+
+
+PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+"""An ISO date of any precision: YYYY, YYYY-MM or YYYY-MM-DD."""
+
+
+def check_period(value: str) -> str:
+    """``value`` if it is an ISO date of some precision that the calendar has (not 2012-02-31, 2012-13, 0000);
+    else :class:`ValueError` saying so."""
+    if not PERIOD.fullmatch(value):
+        raise ValueError(f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    try:
+        period_start(value)
+        period_end(value)
+    except ValueError:
+        raise ValueError(f"not a calendar date: {value!r}") from None
+    return value
 
 
 def period_end(value: str) -> date:

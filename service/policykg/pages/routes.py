@@ -16,12 +16,11 @@ from fastapi.templating import Jinja2Templates
 from .. import __version__
 from .. import queries as named
 from ..api import resources as res
-from ..api.analyst import ParamError, argument_graph, search_index, selector
+from ..api.analyst import argument_graph, search_index, selector
 from ..api.linked import data_formats, link_header
 from ..api.linkeddata import DESCRIBE
 from ..api.services import services
-from ..argumentation.assess import assess, period_end
-from ..search import QueryError
+from ..argumentation.assess import assess, check_period, period_end
 from ..store import QueryRequest
 from .highlight import segments
 
@@ -50,8 +49,13 @@ def render(request: Request, template: str, path: str | None = None, **context: 
 
 
 def not_found(request: Request, what: str) -> HTMLResponse:
-    response = render(request, "resource.html", title="Not found", rows=[{"p": "error", "text": f"No {what}."}])
-    response.status_code = 404
+    return error_page(request, 404, "Not found", f"No {what}.")
+
+
+def error_page(request: Request, status: int, title: str, text: str) -> HTMLResponse:
+    """An error as a page (a browser's user reads it), with the HTTP status a client checks."""
+    response = render(request, "resource.html", title=title, rows=[{"p": "error", "text": text}])
+    response.status_code = status
     return response
 
 
@@ -112,11 +116,8 @@ async def search_page(request: Request, q: str = "") -> HTMLResponse:
     page = None
     if q.strip():
         index = await search_index(services(request))
-        try:
-            found = index.search(q, limit=50)
-        except QueryError as err:
-            raise ParamError("q", str(err)) from err
-        page = {"total": found.total, "items": [h.__dict__ for h in found.hits]}
+        found = index.search(q, limit=50, plain_fallback=True)
+        page = {"total": found.total, "items": [h.__dict__ for h in found.hits], "plain": found.plain}
     return render(request, "search.html", title="Search", page=page, q=q)
 
 
@@ -170,6 +171,11 @@ async def proposal_page(request: Request, slug: str) -> HTMLResponse:
     p = await res.get_proposal(selector(svc), slug)
     semantics = request.query_params.get("semantics", "grounded")
     as_of = request.query_params.get("as_of") or None
+    if as_of is not None:
+        try:
+            check_period(as_of)
+        except ValueError as err:
+            return error_page(request, 422, "Bad request", f"As of: {err}.")
     assessment = None
     if semantics in ("grounded", "preferred"):
         graph = await argument_graph(svc)
