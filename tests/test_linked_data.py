@@ -15,6 +15,7 @@ from tests.test_api import api as api_fixture  # noqa: F401  (one server for the
 from tests.test_serve_support import Server
 
 ID = "https://w3id.org/policykg/id/"
+PKG = "https://w3id.org/policykg/ontology#"
 TOKYO = "proposal/nato-tokyo-liaison-office"
 PARSE = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 MEDIA = {
@@ -161,6 +162,27 @@ def test_void_describes_the_dataset(c: httpx.Client, built: BuildResult) -> None
     sources = set(g.objects(dataset, URIRef("http://purl.org/dc/terms/source")))
     assert len(sources) == built.counts["documents"]
     assert len(set(g.objects(dataset, VOID.subset))) >= 7  # document graphs, corpus, ontology, inferred
+
+
+def test_the_dataset_iri_and_its_partitions_dereference_to_what_void_says(c: httpx.Client) -> None:
+    void = Graph().parse(data=c.get("/.well-known/void").content, format="turtle")
+    dataset = URIRef(ID + "dataset/policykg")
+    r = c.get("/id/dataset/policykg", headers={"Accept": "text/turtle"})
+    assert r.status_code == 303 and r.headers["location"] == "/data/dataset/policykg.ttl"
+    described = Graph().parse(data=c.get(r.headers["location"]).content, format="turtle")
+    assert (dataset, RDF.type, VOID.Dataset) in described and described.value(dataset, VOID.sparqlEndpoint)
+    partitions = set(void.objects(dataset, VOID.classPartition))
+    counted = c.get(  # the partitions the statistics graph counts, which every write recounts
+        "/sparql",
+        params={"query": f"SELECT ?p WHERE {{ GRAPH ?g {{ <{dataset}> <{VOID}classPartition> ?p }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
+    assert partitions == {URIRef(b["p"]["value"]) for b in counted} and len(partitions) > 20
+    actor = next(p for p in partitions if void.value(p, VOID["class"]) == URIRef(PKG + "Actor"))
+    r = c.get(str(actor).removeprefix("https://w3id.org/policykg"), headers={"Accept": "text/turtle"})
+    assert r.status_code == 303
+    data = Graph().parse(data=c.get(r.headers["location"]).content, format="turtle")
+    assert data.value(actor, VOID.entities) == void.value(actor, VOID.entities)
 
 
 def test_home_page_links_everything(c: httpx.Client) -> None:

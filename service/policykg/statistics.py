@@ -12,6 +12,7 @@ answer into the graph's contents.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -62,6 +63,13 @@ WHERE {{
 }}
 """
 """The counts, read with GRAPH patterns over the named graphs (the statistics graph left out)."""
+
+
+def partition_iri(class_iri: str) -> str:
+    """The IRI of the VoID class partition of ``class_iri``, as :data:`COUNTS` mints it (so that the VoID
+    description served at ``/.well-known/void`` names the partitions the statistics graph holds)."""
+    return f"{DATASET}/class/{hashlib.md5(class_iri.encode()).hexdigest()}"
+
 
 GRAPHS = f"SELECT ?g WHERE {{ GRAPH <{GRAPH}> {{ ?g <{_VOID}triples> ?triples }} }}"
 """The dataset's named graphs as last counted (the statistics graph itself included), without scanning the data."""

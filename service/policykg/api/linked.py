@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from .. import __version__
+from .. import __version__, statistics
 from ..config import Paths
 from ..store import QueryRequest, QueryResult
 from . import resources as res
@@ -116,6 +116,8 @@ async def data(request: Request, path: str) -> Response:
     stem, suffix = split_suffix(path)
     suffix = suffix or choose(request.headers.get("accept"), html_ok=False)
     iri = res.ID + stem
+    if iri == statistics.DATASET and suffix is not None:
+        return await void_response(request, suffix)
     if suffix is None:  # no format for this client; but a resource that is not there is a 404 whatever it accepts
         if not await exists(svc, iri):
             return Response(f"Not found: no resource {iri}\n", 404, media_type="text/plain")
@@ -190,8 +192,13 @@ def serve_ontology(request: Request, chosen: str | None) -> Response:
 
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
 async def void(request: Request) -> Response:
+    return await void_response(request, choose(request.headers.get("accept"), html_ok=False) or "ttl")
+
+
+async def void_response(request: Request, suffix: str) -> Response:
+    """The dataset's VoID description in the format of ``suffix``: at ``/.well-known/void``, and as the data of the
+    dataset's own IRI (whose description in the store is only what the statistics graph counts)."""
     svc = services(request)
-    suffix = choose(request.headers.get("accept"), html_ok=False) or "ttl"
     key = ("void", suffix, str(request.base_url))
     version = svc.store.version
     etag = svc.etag(version, key)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, VOID, XSD
 
+from .. import statistics
 from .resources import PKG, PREFIXES, Row
 
 Select = Callable[[str, dict], Awaitable[list[Row]]]
@@ -49,7 +50,7 @@ async def void_graph(
     select: Select, base: str, service_url: str, version: str, built_at: datetime | None = None
 ) -> Graph:
     """VoID + DCAT description of the dataset as served at ``service_url``."""
-    void_iri = URIRef(f"{base}id/dataset/policykg")
+    void_iri = URIRef(statistics.DATASET)
     g = Graph()
     g.bind("void", VOID)
     g.bind("dcat", DCAT)
@@ -119,14 +120,12 @@ async def void_graph(
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, RDF.type, sd.NamedGraph))
         g.add((subset, VOID.triples, Literal(int(row["n"]))))
-    for row in classes:
-        partition = URIRef(f"{void_iri}/class/{abs(hash(row['c'])) % 10**12}")
-        if not str(row["c"]).startswith(PKG):
-            continue
-        partition = URIRef(f"{void_iri}/class/{str(row['c']).rsplit('#', 1)[-1]}")
+    for row in classes:  # every class, as the statistics graph partitions them, under the same IRIs
+        partition = URIRef(statistics.partition_iri(row["c"]))
         g.add((void_iri, VOID.classPartition, partition))
         g.add((partition, VOID["class"], URIRef(row["c"])))
         g.add((partition, VOID.entities, Literal(int(row["n"]))))
+        g.add((partition, RDFS.label, Literal(f"instances of {row['c']}", lang="en")))
     for row in documents:
         g.add((void_iri, DCTERMS.source, URIRef(row["d"])))
         g.add((void_iri, PROV.wasDerivedFrom, URIRef(row["d"])))
