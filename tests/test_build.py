@@ -113,6 +113,25 @@ def test_attacks_within_one_document_are_not_cross_document(store: ox.Store) -> 
     assert any(r["cross"] == "false" for r in rows) and any(r["cross"] == "true" for r in rows)
 
 
+def test_stances_and_relations_are_labelled_with_names_not_ids(store: ox.Store) -> None:
+    """A stance's label, shown in search results and pages, says who and what in words."""
+    rows = select(
+        store,
+        f"""PREFIX pkg: <{PKG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?label ?who ?what WHERE {{ ?s a pkg:Stance ; rdfs:label ?label ; pkg:holder ?h ; pkg:onProposal ?p .
+             ?h rdfs:label ?who . ?p rdfs:label ?what }}""",
+    )
+    assert rows
+    for row in rows:
+        assert row["label"].startswith(row["who"] + " ") and row["label"].endswith(f"“{row['what']}”"), row
+    relations = select(
+        store,
+        f"PREFIX pkg: <{PKG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?label WHERE { ?r a pkg:Support ; rdfs:label ?label }",
+    )
+    assert relations and all(" supports “" in r["label"] for r in relations)
+
+
 def test_same_input_gives_byte_identical_output(built: BuildResult, paths: Paths, tmp_path: Path) -> None:
     assert built.out is not None
     again = run_build(paths, tmp_path / "again.trig")

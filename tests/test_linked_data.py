@@ -115,6 +115,13 @@ def test_head_answers_as_get_without_the_body(c: httpx.Client, url: str) -> None
     assert head.headers.get("etag") == got.headers.get("etag")
 
 
+def test_the_assessment_names_who_holds_the_defeating_claims(c: httpx.Client) -> None:
+    page = c.get(f"/page/{TOKYO}").text
+    assessment = page[page.index('id="assessment"') :].split("</p>", 1)[0]
+    name = c.get("/api/actors/anonymous-french-official").json()["label"]
+    assert "defeated by" in assessment and f'href="/page/actor/anonymous-french-official">{name}</a>' in assessment
+
+
 def test_pages_answer_bad_input_in_html(c: httpx.Client) -> None:
     r = c.get(f"/page/{TOKYO}", params={"as_of": "2012-02-31"})  # a date the calendar does not have
     assert r.status_code == 422 and "text/html" in r.headers["content-type"] and "not a calendar date" in r.text

@@ -100,6 +100,12 @@ class Writer:
     def label(self, g: Graph, node: URIRef, text: str) -> None:
         g.add((node, RDFS.label, Literal(text, lang="en")))
 
+    def name(self, slug: str) -> str:
+        """What a label calls the entry ``slug``: its own label (an actor's name, a proposition's gist), else the
+        slug (a relation, which has none)."""
+        entry = self.r.entries.get(slug)
+        return getattr(entry.item, "label", None) or slug if entry is not None else slug
+
     def annotate(self, g: Graph, body: URIRef, key: str, doc: DocumentText, fragment: str = "") -> URIRef | None:
         """Web Annotation anchoring ``body`` in ``doc`` (skolem IRIs, no blank nodes: output stays byte-stable)."""
         anchor: Anchor | None = self.r.anchors.get((key, doc.slug))
@@ -204,7 +210,7 @@ class Writer:
         g.add((membership, ORG.organization, org_iri))
         g.add((node, PKG.affiliation, org_iri))
         role_text = aff.role or "member"
-        self.label(g, membership, f"{slug}: {role_text} ({aff.organisation})")
+        self.label(g, membership, f"{self.name(slug)}: {role_text} ({self.name(aff.organisation)})")
         if aff.role:
             role = URIRef(f"{membership}/role")
             g.add((role, RDF.type, ORG.Role))
@@ -261,7 +267,7 @@ class Writer:
         if cls == PKG.Undercut:
             g.add((node, RDF.type, PKG.Attack))
         verb = {"support": "supports", "attack": "attacks", "undercut": "undercuts"}[kind]
-        self.label(g, node, f"{source} {verb} {tgt.rsplit('/', 1)[1]}")
+        self.label(g, node, f"“{self.name(source)}” {verb} “{self.name(tgt.rsplit('/', 1)[1])}”")
         g.add((node, PKG.relationSource, src))
         g.add((node, PKG.relationTarget, tgt))
         if not assert_only:
@@ -304,7 +310,7 @@ class Writer:
         node = URIRef(f"{self.mint.base}id/status/{key.replace('#', '-')}")
         g.add((self.iri(proposal), PKG.hasStatus, node))
         g.add((node, RDF.type, PKG.StatusAssertion))
-        self.label(g, node, f"{proposal}: {status.value}" + (f" ({status.date})" if status.date else ""))
+        self.label(g, node, f"{self.name(proposal)}: {status.value}" + (f" ({status.date})" if status.date else ""))
         g.add((node, PKG.status, STATUSES[status.value]))
         if status.date:
             g.add((node, DCTERMS.date, date_literal(status.date)))
@@ -321,7 +327,7 @@ class Writer:
         item: m.Stance = e.item
         g, node = self.graph_for(e), self.iri(slug)
         g.add((node, RDF.type, PKG.Stance))
-        self.label(g, node, f"{item.actor} {item.polarity} {item.proposal}")
+        self.label(g, node, f"{self.name(item.actor)} {item.polarity} “{self.name(item.proposal)}”")
         g.add((node, PKG.holder, self.iri(item.actor)))
         g.add((node, PKG.onProposal, self.iri(item.proposal)))
         g.add((node, PKG.polarity, POLARITIES[item.polarity]))

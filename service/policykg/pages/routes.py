@@ -171,6 +171,7 @@ async def proposal_page(request: Request, slug: str) -> HTMLResponse:
     p = await res.get_proposal(selector(svc), slug)
     semantics = request.query_params.get("semantics", "grounded")
     as_of = request.query_params.get("as_of") or None
+    names: dict[str, str] = {}
     if as_of is not None:
         try:
             check_period(as_of)
@@ -183,6 +184,8 @@ async def proposal_page(request: Request, slug: str) -> HTMLResponse:
         if p["iri"] in view.arguments:
             result = assess(view, semantics)
             explanation = result.explain(p["iri"])
+            held = sorted({who for a in explanation.get("defeated_by", []) for who in a.get("held_by", [])})
+            names = await labels_of(svc, held)
             assessment = {
                 "semantics": semantics,
                 "as_of": as_of,
@@ -202,7 +205,18 @@ async def proposal_page(request: Request, slug: str) -> HTMLResponse:
         assessment=assessment,
         semantics=semantics,
         as_of=as_of,
+        names=names,
     )
+
+
+async def labels_of(svc: Any, iris: list[str]) -> dict[str, str]:
+    """The labels of ``iris`` (IRIs read from the store), for text that names them."""
+    if not iris:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in iris if ">" not in iri)
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    rows = await selector(svc)(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x {label} ?l }}", {})
+    return {row["x"]: row["l"] for row in rows}
 
 
 async def document_page(request: Request, slug: str) -> HTMLResponse:
