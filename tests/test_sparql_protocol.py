@@ -249,6 +249,10 @@ def test_etag_304_cache_and_invalidation(server: Server, client: httpx.Client) -
     conditional = client.get("/sparql", params={"query": query}, headers={"If-None-Match": etag})
     assert conditional.status_code == 304 and conditional.content == b""
     assert conditional.headers["etag"] == etag
+    # POST has no 304 (RFC 9110, 13.1.2): a matching If-None-Match fails the precondition
+    posted = client.post("/sparql", data={"query": query}, headers={"If-None-Match": etag})
+    assert posted.status_code == 412
+    assert client.post("/sparql", data={"query": query}).status_code == 200
     # another representation has another ETag
     xml = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+xml"})
     assert xml.headers["etag"] != etag
