@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from markupsafe import escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, VOID
 
@@ -120,6 +121,22 @@ def test_the_assessment_names_who_holds_the_defeating_claims(c: httpx.Client) ->
     assessment = page[page.index('id="assessment"') :].split("</p>", 1)[0]
     name = c.get("/api/actors/anonymous-french-official").json()["label"]
     assert "defeated by" in assessment and f'href="/page/actor/anonymous-french-official">{name}</a>' in assessment
+
+
+def test_a_stance_page_shows_the_words_it_is_anchored_to(c: httpx.Client) -> None:
+    page = c.get("/page/stance/france-opposes-nato-tokyo-office")
+    assert page.status_code == 200
+    quoted = c.get(
+        "/sparql",
+        params={
+            "query": f"""SELECT ?exact WHERE {{
+        <{ID}stance/france-opposes-nato-tokyo-office> <https://w3id.org/policykg/ontology#anchor>/
+        <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact>
+        ?exact }}"""
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
+    assert quoted and all(f"“{escape(q['exact']['value'])}”" in page.text for q in quoted)  # as Jinja escapes
 
 
 def test_pages_answer_bad_input_in_html(c: httpx.Client) -> None:

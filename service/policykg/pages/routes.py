@@ -25,6 +25,7 @@ from ..store import QueryRequest
 from .highlight import segments
 
 HERE = Path(__file__).parent
+OA_EXACT = "http://www.w3.org/ns/oa#exact"
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -238,14 +239,13 @@ async def generic_page(request: Request, path: str) -> Response:
             timeout=svc.settings.timeout,
         )
     )
-    triples = [t for t in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES) if t.subject == ox.NamedNode(iri)]
+    described = list(ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES))
+    triples = [t for t in described if t.subject == ox.NamedNode(iri)]
     if not triples:
         return not_found(request, f"resource {iri}")
-    labels = {
-        t.subject.value: t.object.value
-        for t in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)
-        if t.predicate.value.endswith("rdf-schema#label")
-    }
+    labels = {t.subject.value: t.object.value for t in described if t.predicate.value.endswith("rdf-schema#label")}
+    # the words its anchors quote (their selectors are in the description): what the anchor's label only locates
+    quotes = sorted({t.object.value for t in described if t.predicate.value == OA_EXACT})
     rows = []
     for t in sorted(triples, key=lambda t: (t.predicate.value, str(t.object))):
         obj = t.object
@@ -259,6 +259,7 @@ async def generic_page(request: Request, path: str) -> Response:
             )
         else:
             rows.append({"p": t.predicate.value, "text": obj.value})
+    rows.extend({"p": "quote", "text": f"“{quote}”"} for quote in quotes)
     return render(request, "resource.html", path, title=labels.get(iri, path), rows=rows)
 
 
