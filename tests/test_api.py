@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rdflib import RDF, Graph, URIRef
 
 from policykg.build import BuildResult
 from policykg.config import Paths
@@ -14,6 +15,7 @@ from tests.test_serve_corpus import with_build
 from tests.test_serve_support import Server, running
 
 ID = "https://w3id.org/policykg/id/"
+PKG = "https://w3id.org/policykg/ontology#"
 TOKYO = "nato-tokyo-liaison-office"
 
 
@@ -160,6 +162,42 @@ def test_assessment_views(api) -> None:
         assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "as_of", as_of
     r = get(api, f"/api/proposals/{TOKYO}/assessment", by=["france", "nope"])  # not "IN, nobody attacks it"
     assert r.status_code == 422 and "'nope'" in r.text and "'france'" not in r.text
+
+
+EXTERNAL = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/2002/07/owl#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/ns/oa#",
+    "https://schema.org/",
+)
+
+
+def test_json_ld_of_every_answer_uses_only_defined_terms(api) -> None:
+    """Read as JSON-LD, an answer states only what the ontology (or the vocabularies it reuses) defines, with IRIs
+    where the ontology has resources: other knowledge bases can load it as it is."""
+    ontology = Graph().parse(Paths().ontology)
+    defined = {str(s) for s in ontology.subjects(RDF.type, None)}
+    urls = [
+        "/api/proposals?limit=500",
+        f"/api/proposals/{TOKYO}",
+        "/api/actors/france",
+        "/api/actors/barry-pavel",
+        "/api/claims/french-official-north-atlantic-scope",
+        "/api/documents/france-cool-on-nato-tokyo-office",
+        "/api/documents",
+        "/api/search?q=article",
+    ]
+    for url in urls:
+        g = Graph().parse(data=api[1].get(url).content, format="json-ld")
+        assert len(g) > 0, url
+        for _s, p_, o_ in g:
+            assert str(p_) in defined or str(p_).startswith(EXTERNAL), (url, p_)
+            if p_ == RDF.type:
+                assert str(o_) in defined, (url, o_)
+        for value in g.objects(None, URIRef(PKG + "acceptability")):
+            assert isinstance(value, URIRef) and str(value) in defined, (url, value)
 
 
 def test_openapi_schema_documents_every_endpoint(api) -> None:

@@ -1,8 +1,8 @@
 """The analyst's REST API (``/api/…``): resources, search, canned queries, argument assessment.
 
-Every answer is JSON with a JSON-LD ``@context``; every answer carries an ETag of the dataset version and is cached
-in-process until the next write, like the SPARQL endpoint's. Unknown ids answer 404 with a JSON body; bad parameters
-422 naming the parameter (FastAPI's validation, or :class:`ParamError`).
+Every answer is JSON (a resource's with a JSON-LD ``@context``) and carries an ETag of the dataset version; it is
+cached in-process until the next write, like the SPARQL endpoint's. Unknown ids answer 404 with a JSON body; bad
+parameters 422 naming the parameter (FastAPI's validation, or :class:`ParamError`).
 """
 
 from __future__ import annotations
@@ -91,14 +91,16 @@ def selector(svc: Services) -> Callable[[str, dict], Awaitable[list[dict[str, st
     return select
 
 
-async def cached(request: Request, build: Callable[[Services], Awaitable[Any]]) -> Response:
-    """JSON answers through the shared read path (304, result cache until the next write, ETag)."""
+async def cached(request: Request, build: Callable[[Services], Awaitable[Any]], linked: bool = True) -> Response:
+    """JSON answers through the shared read path (304, result cache until the next write, ETag); ``linked`` ones
+    (resources, lists, search hits) carry the JSON-LD ``@context``, the others (the query catalogue, an
+    assessment) are plain JSON."""
     svc = services(request)
 
     async def compute() -> QueryResult:
         version = svc.store.version
         body = await build(svc)
-        if isinstance(body, dict):
+        if isinstance(body, dict) and linked:
             body = {"@context": res.CONTEXT, **body}
         return QueryResult(
             json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json", "solutions", version
@@ -330,7 +332,7 @@ async def assessment(
             "explanation": explanation,
         }
 
-    return await cached(request, build)
+    return await cached(request, build, linked=False)
 
 
 # -- canned queries ----------------------------------------------------------------------------------------------
@@ -359,7 +361,7 @@ async def list_queries(request: Request) -> Response:
             ],
         }
 
-    return await cached(request, build)
+    return await cached(request, build, linked=False)
 
 
 @router.get("/queries/{name}", summary="Run a named query with its parameters bound safely")
