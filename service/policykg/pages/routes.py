@@ -19,7 +19,7 @@ from ..api import resources as res
 from ..api.analyst import argument_graph, search_index, selector
 from ..api.linked import data_formats, link_header
 from ..api.linkeddata import DESCRIBE
-from ..api.services import services
+from ..api.services import Services, services
 from ..argumentation.assess import assess, check_period, period_end
 from ..store import QueryRequest
 from .highlight import segments
@@ -210,7 +210,7 @@ async def proposal_page(request: Request, slug: str) -> HTMLResponse:
     )
 
 
-async def labels_of(svc: Any, iris: list[str]) -> dict[str, str]:
+async def labels_of(svc: Services, iris: list[str]) -> dict[str, str]:
     """The labels of ``iris`` (IRIs read from the store), for text that names them."""
     if not iris:
         return {}
