@@ -7,6 +7,8 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Dataset, Graph
 
 from policykg.export import EXPORT_FORMATS, export
@@ -92,3 +94,12 @@ def test_a_search_box_searches_the_words_of_unparseable_text(index: SearchIndex)
     assert not index.search("office Tokyo", plain_fallback=True).plain
     nothing = index.search('":(', plain_fallback=True)
     assert nothing.plain and nothing.total == 0 and not nothing.hits
+
+
+TYPED = st.lists(st.sampled_from([*":\"()[]{}^~*+-!<>\\/' ", "AND", "OR", "NOT", "IN", "a", "5", "é"]), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TYPED.map("".join))
+def test_a_search_box_never_fails_on_what_is_typed(index: SearchIndex, text: str) -> None:
+    index.search(text, plain_fallback=True)  # operators alone, open brackets, stray quotes: searched as words

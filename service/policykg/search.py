@@ -127,7 +127,7 @@ class SearchIndex:
         except QueryError:
             if not plain_fallback:
                 raise
-            plain, words = True, _SYNTAX.sub(" ", text).strip()
+            plain, words = True, _SYNTAX.sub(" ", text).strip().lower()  # lower case: not AND, OR, NOT, IN
             if not words:
                 return Page(text, 0, [], plain)
             query = self._parse(words)
