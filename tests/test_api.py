@@ -200,6 +200,20 @@ def test_json_ld_of_every_answer_uses_only_defined_terms(api) -> None:
             assert isinstance(value, URIRef) and str(value) in defined, (url, value)
 
 
+def test_answers_are_json_or_json_ld_by_accept_and_nothing_else(api) -> None:
+    client = api[1]
+    plain = client.get(f"/api/proposals/{TOKYO}")
+    assert plain.headers["content-type"].startswith("application/json")
+    linked = client.get(f"/api/proposals/{TOKYO}", headers={"Accept": "application/ld+json"})
+    assert linked.headers["content-type"].startswith("application/ld+json") and linked.json() == plain.json()
+    assert linked.headers["etag"] != plain.headers["etag"] and "accept" in linked.headers["vary"].lower()
+    for accept in ("text/csv", "text/html", "application/xml"):  # not silently JSON
+        r = client.get("/api/proposals", headers={"Accept": accept})
+        assert r.status_code == 406 and r.json()["error"] == "not acceptable", accept
+    assert client.get("/api/proposals", headers={"Accept": "text/html,*/*;q=0.8"}).status_code == 200  # a browser
+    assert client.get("/api/queries", headers={"Accept": "application/ld+json"}).status_code == 406  # not linked
+
+
 def test_openapi_schema_documents_every_endpoint(api) -> None:
     schema = get(api, "/openapi.json").json()
     paths = schema["paths"]

@@ -25,6 +25,7 @@ from ..drafting.similarity import SimilarityIndex
 from ..search import KINDS, QueryError, SearchIndex, source_query
 from ..store import Dataset, QueryRequest, QueryResult
 from . import resources as res
+from .negotiation import negotiate_json
 from .services import Services, read_through, services
 from .sparql import answer_query
 
@@ -96,17 +97,19 @@ async def cached(request: Request, build: Callable[[Services], Awaitable[Any]], 
     (resources, lists, search hits) carry the JSON-LD ``@context``, the others (the query catalogue, an
     assessment) are plain JSON."""
     svc = services(request)
+    media = negotiate_json(request.headers.get("accept"), linked)
+    if media is None:
+        offered = "application/json or application/ld+json" if linked else "application/json"
+        return JSONResponse({"error": "not acceptable", "detail": f"this answer is available as {offered}"}, 406)
 
     async def compute() -> QueryResult:
         version = svc.store.version
         body = await build(svc)
         if isinstance(body, dict) and linked:
             body = {"@context": res.CONTEXT, **body}
-        return QueryResult(
-            json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json", "solutions", version
-        )
+        return QueryResult(json.dumps(body, ensure_ascii=False).encode("utf-8"), media, "solutions", version)
 
-    return await read_through(request, ("api", request.url.path, str(request.url.query)), compute)
+    return await read_through(request, ("api", request.url.path, str(request.url.query), media), compute)
 
 
 # -- resources ---------------------------------------------------------------------------------------------------

@@ -112,3 +112,20 @@ def negotiate(accept: str | None, format_param: str | None = None) -> tuple[str 
 
 def negotiate_graph(accept: str | None, format_param: str | None = None) -> str | None:
     return negotiate(accept, format_param)[1]
+
+
+JSON_OFFERS: tuple[tuple[str, str], ...] = (("application/json", "application/json"),)
+LINKED_OFFERS: tuple[tuple[str, str], ...] = (
+    ("application/json", "application/json"),
+    ("application/ld+json", "application/ld+json"),
+)
+
+
+@lru_cache(maxsize=64)
+def negotiate_json(accept: str | None, linked: bool) -> str | None:
+    """The media type of a REST answer: JSON, or for a ``linked`` one (it carries a JSON-LD context) JSON-LD when
+    the client prefers it; None when the client accepts neither."""
+    offers = LINKED_OFFERS if linked else JSON_OFFERS
+    if not accept or not accept.strip() or not (ranges := parse_accept(accept)):
+        return offers[0][1]
+    return choose(ranges, offers)
