@@ -175,6 +175,10 @@ def test_syntax_error_is_400_with_line_and_column(client: httpx.Client) -> None:
     ):
         assert r.status_code == 400
         assert re.search(r"\b3:\d+\b", r.text), r.text  # the parser's line:column
+    undeclared = "SELECT * WHERE {\n  ?s dc:title ?t }"  # the parser itself lists a hundred expected characters
+    r = client.get("/sparql", params={"query": undeclared})
+    assert r.status_code == 400 and "error at 2:" in r.text and "the prefix 'dc:' is not declared" in r.text
+    assert len(r.text) < 200, r.text
 
 
 def test_size_limits_413(server: Server, client: httpx.Client) -> None:

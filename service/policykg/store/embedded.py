@@ -326,7 +326,7 @@ class EmbeddedStore(Store):
                 statistics.refresh(self._ox)  # before any reader can see the new version
                 return result
             except SyntaxError as err:
-                raise QuerySyntaxError(str(err)) from None
+                raise QuerySyntaxError.from_parser(err) from None
             except (OSError, RuntimeError, ValueError) as err:
                 raise EvaluationError(str(err)) from None
             finally:

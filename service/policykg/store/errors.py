@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class StoreError(Exception):
     """Base class; ``str(err)`` is a message fit to show the caller."""
@@ -9,6 +11,33 @@ class StoreError(Exception):
 
 class QuerySyntaxError(StoreError):
     """The query or update text does not parse (the message carries the parser's line and column)."""
+
+    @classmethod
+    def from_parser(cls, err: SyntaxError, text: str | None = None) -> QuerySyntaxError:
+        return cls(readable(str(err), text))
+
+
+_AT = re.compile(r"error at (\d+):(\d+)")
+
+
+def readable(message: str, text: str | None = None) -> str:
+    """pyoxigraph's message, except that an undeclared prefix is said in words (the parser lists the hundred
+    characters it expected instead), named when ``text`` shows which prefix stands before the error's column."""
+    if "Prefix not found" not in message:
+        return message
+    where = _AT.match(message)
+    name = None
+    if where and text:
+        lines = text.splitlines()
+        line, column = int(where.group(1)), int(where.group(2))
+        if 0 < line <= len(lines):
+            token = re.split(r"[\s{}()\[\],;]", lines[line - 1][:column].rstrip())[-1]
+            if ":" in token:
+                name = token.partition(":")[0]
+    head = where.group(0) if where else "error"
+    if name is None:
+        return f"{head}: a prefixed name uses a prefix the text does not declare (PREFIX p: <…>)"
+    return f"{head}: the prefix '{name}:' is not declared (declare it first: PREFIX {name}: <…>)"
 
 
 class EvaluationError(StoreError):

@@ -688,7 +688,7 @@ class RemoteStore(Store):
             try:
                 ox.Store().update(text, base_iri=request.base_iri)  # parse (and run on nothing)
             except SyntaxError as err:
-                raise QuerySyntaxError(str(err)) from None
+                raise QuerySyntaxError.from_parser(err, text) from None
             except (OSError, RuntimeError, ValueError):
                 pass
         if request.base_iri:
@@ -769,7 +769,7 @@ def _check_query_syntax(text: str, base_iri: str | None) -> None:
     try:
         _EMPTY.query(text, base_iri=base_iri)
     except SyntaxError as err:
-        raise QuerySyntaxError(str(err)) from None
+        raise QuerySyntaxError.from_parser(err, text) from None
     except (OSError, RuntimeError, ValueError, TypeError):
         pass
 

@@ -90,7 +90,7 @@ def run_query(backend: Backend, job: dict[str, Any]) -> dict[str, Any]:
             text = bind_values(text, job["substitutions"])
         result = store.query(text, base_iri=base, **kwargs)
     except SyntaxError as err:
-        raise QuerySyntaxError(str(err)) from None
+        raise QuerySyntaxError.from_parser(err, text) from None
     except (OSError, RuntimeError, ValueError, TypeError) as err:
         raise EvaluationError(str(err)) from None
     try:
@@ -132,7 +132,7 @@ def check_update(backend: Backend, job: dict[str, Any]) -> str:
     try:
         target.update(text, base_iri=base)
     except SyntaxError as err:
-        raise QuerySyntaxError(str(err)) from None
+        raise QuerySyntaxError.from_parser(err, text) from None
     except (OSError, RuntimeError, ValueError) as err:
         if on_data:
             raise EvaluationError(str(err)) from None
