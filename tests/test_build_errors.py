@@ -151,6 +151,14 @@ def test_unknown_key(project: Paths, tmp_path: Path) -> None:
     assert "unknown key" in problem.reason and problem.where == "claims.0.colour"
 
 
+@pytest.mark.parametrize("date", ["2024-13", "2024-00", "2024-02-30", "0000"])
+def test_a_date_the_calendar_does_not_have(project: Paths, tmp_path: Path, date: str) -> None:
+    bad = VALID.replace('date: "2024-01-02"', f'date: "{date}"')
+    (problem,) = build_with(project, bad, tmp_path).problems
+    assert problem.line == line_of(bad, f'date: "{date}"')
+    assert f"not a calendar date: {date}" in problem.reason and problem.where == "document.date"
+
+
 def test_invalid_yaml(project: Paths, tmp_path: Path) -> None:
     bad = VALID.replace("  - id: test-critic\n", "  - id: test-critic\n   broken: [\n")
     (problem,) = build_with(project, bad, tmp_path).problems
