@@ -97,6 +97,7 @@ def test_unknown_ids_and_bad_parameters(api) -> None:
     r = get(api, "/api/proposals/no-such-proposal")
     assert r.status_code == 404 and r.json()["error"] == "not found"
     assert get(api, "/api/claims/nope").status_code == 404
+    assert get(api, "/api/claims/imported--claim").status_code == 404  # an id with "--" is an id, just not here
     r = get(api, "/api/proposals", limit=0)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "limit"
     r = get(api, "/api/proposals", **{"from": "last year"})

@@ -31,7 +31,7 @@ from .sparql import answer_query
 
 router = APIRouter(prefix="/api", tags=["analyst API"])
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG = r"^[a-z0-9]+(-+[a-z0-9]+)*$"  # ids of data written by other tools may hold "--"
 
 
 def slug_param(example: str) -> Any:
