@@ -4,6 +4,9 @@ check, result serialisation with a row cap, negotiation, the result cache and th
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +14,7 @@ import pytest
 
 from policykg.api.cache import ResultCache
 from policykg.api.negotiation import negotiate
-from policykg.api.settings import Settings
+from policykg.api.settings import SettingError, Settings
 from policykg.store import QueryRequest, QueryResult, UpdateRequest
 from policykg.store import formats as f
 from policykg.store.embedded import EmbeddedStore
@@ -156,6 +159,22 @@ def test_settings_from_env_and_flags() -> None:
     assert s.allowed_endpoints == ("http://a/sparql", "http://b/") and s.store == Path("/tmp/x")
     assert s.port == 8000 and s.max_query_bytes == 2**20 and s.max_upload_bytes == 512 * 2**20
     assert "update_token" not in repr(s)  # the token never reaches a log line
+
+
+def test_every_serve_option_has_its_variable_and_a_bad_value_is_named() -> None:
+    """README: each ``serve`` option is also POLICYKG_<NAME>, the option's name (--query-workers, --allow-endpoint)."""
+    s = Settings.from_env({"POLICYKG_QUERY_WORKERS": "3", "POLICYKG_ALLOW_ENDPOINT": "http://a/sparql"})
+    assert s.workers == 3 and s.allowed_endpoints == ("http://a/sparql",)
+    with pytest.raises(SettingError, match=r"POLICYKG_PORT='abc': expected a whole number"):
+        Settings.from_env({"POLICYKG_PORT": "abc"})
+    code = subprocess.run(
+        [sys.executable, "-m", "policykg", "serve"],
+        env={**os.environ, "POLICYKG_PORT": "abc"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert code.returncode == 2 and "POLICYKG_PORT='abc'" in code.stderr and "Traceback" not in code.stderr
 
 
 def test_embedded_store_in_process() -> None:

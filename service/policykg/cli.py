@@ -81,7 +81,9 @@ def build(paths: Paths, out: Path | None, no_hermit: bool, quiet: bool) -> None:
 @click.option("--query-workers", type=int, help="Worker processes that run queries (default: CPUs, 2 to 8).")
 @click.option("--allow-endpoint", multiple=True, help="A SERVICE endpoint / LOAD source that may be fetched.")
 @click.option("--cache-entries", type=int, help="Size of the result cache (default 1024 answers).")
-@click.option("--rebuild", is_flag=True, help="Build the corpus even if its inputs are unchanged.")
+@click.option(
+    "--rebuild", is_flag=True, envvar="POLICYKG_REBUILD", help="Build the corpus even if its inputs are unchanged."
+)
 @click.option("--log-level", default="info", type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 @click.option(
     "--backend",
@@ -124,27 +126,30 @@ def serve(
     """Serve the graph as a SPARQL 1.1 endpoint (/sparql) and Graph Store (/store); writes need
     POLICYKG_UPDATE_TOKEN."""
     from .api.server import run
-    from .api.settings import Settings
+    from .api.settings import SettingError, Settings
 
-    settings = Settings.from_env(
-        host=host,
-        port=port,
-        store=store_dir,
-        empty=empty or None,
-        union_default_graph=union_default_graph,
-        timeout=timeout,
-        row_cap=row_cap,
-        workers=query_workers,
-        allowed_endpoints=tuple(allow_endpoint) or None,
-        cache_entries=cache_entries,
-        backend=backend,
-        query_endpoint=query_endpoint,
-        update_endpoint=update_endpoint,
-        gsp_endpoint=gsp_endpoint,
-        remote_auth=remote_auth,
-        auth_scheme=auth_scheme,
-        union_mode=union_mode,
-    )
+    try:
+        settings = Settings.from_env(
+            host=host,
+            port=port,
+            store=store_dir,
+            empty=empty or None,
+            union_default_graph=union_default_graph,
+            timeout=timeout,
+            row_cap=row_cap,
+            workers=query_workers,
+            allowed_endpoints=tuple(allow_endpoint) or None,
+            cache_entries=cache_entries,
+            backend=backend,
+            query_endpoint=query_endpoint,
+            update_endpoint=update_endpoint,
+            gsp_endpoint=gsp_endpoint,
+            remote_auth=remote_auth,
+            auth_scheme=auth_scheme,
+            union_mode=union_mode,
+        )
+    except SettingError as err:
+        raise click.UsageError(str(err)) from None
     if settings.backend == "sparql" and not settings.query_endpoint:
         raise click.UsageError("--backend sparql needs --query-endpoint")
     try:
@@ -167,7 +172,9 @@ def serve(
 @click.option(
     "--trig", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="TriG to push (default: the build)."
 )
-@click.option("--rebuild", is_flag=True, help="Build the corpus even if its inputs are unchanged.")
+@click.option(
+    "--rebuild", is_flag=True, envvar="POLICYKG_REBUILD", help="Build the corpus even if its inputs are unchanged."
+)
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per graph.")
 @click.pass_obj
 def push(

@@ -13,6 +13,13 @@ from typing import Any
 
 MIB = 2**20
 ENV_PREFIX = "POLICYKG_"
+ENV_ALIASES = {"workers": "QUERY_WORKERS", "allowed_endpoints": "ALLOW_ENDPOINT"}
+"""Settings whose ``serve`` option has another name: its variable is named after the option (as README says), the
+field's own name is read too."""
+
+
+class SettingError(ValueError):
+    """An environment variable whose value the setting cannot take (the message names both)."""
 
 
 def _default_workers() -> int:
@@ -64,12 +71,20 @@ class Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = env.get(ENV_PREFIX + f.name.upper())
-            if raw is None or raw == "":
-                continue
-            values[f.name] = _convert(f.name, raw)
+            for name in (f.name.upper(), ENV_ALIASES.get(f.name)):
+                raw = env.get(ENV_PREFIX + name) if name else None
+                if raw:
+                    try:
+                        values[f.name] = _convert(f.name, raw)
+                    except ValueError:
+                        raise SettingError(f"{ENV_PREFIX}{name}={raw!r}: expected {_kind(f.name)}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+
+def _kind(name: str) -> str:
+    text = str({f.name: f.type for f in fields(Settings)}[name])
+    return {"int": "a whole number", "float": "a number"}.get(text, text)
 
 
 def _convert(name: str, raw: str) -> Any:
