@@ -65,6 +65,35 @@ def test_ensure_build_reuses_an_up_to_date_build(project_copy: Paths, monkeypatc
     assert ensure_build(project_copy).rebuilt is False
 
 
+def test_policykg_build_is_reused_by_the_commands_after_it(
+    project_copy: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``policykg build`` records its inputs as serve, query and export do: the next command does not build again."""
+    from click.testing import CliRunner
+
+    from policykg import cli
+
+    class Result:
+        out: Path | None = None
+
+        def summary(self) -> str:
+            return "built"
+
+    def fake_build(paths: Paths, out: Path | None = None, **_: object) -> Result:
+        result = Result()
+        result.out = out or paths.build_dir / "policykg.trig"
+        result.out.parent.mkdir(parents=True, exist_ok=True)
+        result.out.write_text("# built\n")
+        nquads_twin(result.out).write_text("# built\n")
+        return result
+
+    monkeypatch.setattr(cli, "run_build", fake_build)
+    ran = CliRunner().invoke(cli.main, ["--root", str(project_copy.root), "build", "-q"], catch_exceptions=False)
+    assert ran.exit_code == 0
+    monkeypatch.setattr("policykg.build.run_build", lambda *a, **k: pytest.fail("built again"))
+    assert ensure_build(project_copy).rebuilt is False
+
+
 def test_a_build_without_its_nquads_twin_gets_one_without_rebuilding(
     project_copy: Paths, built: BuildResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -40,12 +40,17 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @click.pass_obj
 def build(paths: Paths, out: Path | None, no_hermit: bool, quiet: bool) -> None:
     """Verify, validate and reason over the corpus, then write the dataset as TriG and print a summary."""
+    from .store.loading import inputs_hash, record_build
+
     status = err_console.status("building") if not quiet and err_console.is_terminal else None
     progress = (lambda msg: status.update(msg)) if status else None
     try:
         if status:
             status.start()
+        digest = inputs_hash(paths)  # before the build reads them
         result = run_build(paths, out, use_hermit=not no_hermit, progress=progress)
+        assert result.out is not None
+        record_build(result.out, digest)  # so that serve, query and export reuse this build
     except BuildError as err:
         if status:
             status.stop()

@@ -73,10 +73,16 @@ def ensure_build(
     from ..build import run_build  # the build pulls in reasoners and SHACL: only when needed
 
     run_build(paths, trig, progress=progress)
+    record_build(trig, digest)
+    return Built(trig, digest, True)
+
+
+def record_build(trig: Path, digest: str) -> None:
+    """Say that ``trig`` was built from the inputs whose hash is ``digest`` (taken before the build began)."""
+    marker = marker_for(trig)
     tmp = marker.with_name(marker.name + ".tmp")
     tmp.write_text(digest + "\n")
     tmp.replace(marker)
-    return Built(trig, digest, True)
 
 
 def write_twin(trig: Path) -> None:
