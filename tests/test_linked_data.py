@@ -142,6 +142,8 @@ def test_a_stance_page_shows_the_words_it_is_anchored_to(c: httpx.Client) -> Non
 def test_pages_answer_bad_input_in_html(c: httpx.Client) -> None:
     r = c.get(f"/page/{TOKYO}", params={"as_of": "2012-02-31"})  # a date the calendar does not have
     assert r.status_code == 422 and "text/html" in r.headers["content-type"] and "not a calendar date" in r.text
+    r = c.get(f"/page/{TOKYO}", params={"semantics": "stable"})  # not an assessment silently left out
+    assert r.status_code == 422 and "text/html" in r.headers["content-type"] and "stable" in r.text
     r = c.get("/page/search", params={"q": "Article 5:"})  # a colon is search syntax (field:word)
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]
     assert "its words were searched" in r.text and 'class="results"' in r.text and "<li>" in r.text

@@ -173,28 +173,21 @@ async def proposal_page(request: Request, slug: str) -> HTMLResponse:
     semantics = request.query_params.get("semantics", "grounded")
     as_of = request.query_params.get("as_of") or None
     names: dict[str, str] = {}
+    if semantics not in ("grounded", "preferred"):
+        return error_page(request, 422, "Bad request", f"Semantics: {semantics!r} is neither grounded nor preferred.")
     if as_of is not None:
         try:
             check_period(as_of)
         except ValueError as err:
             return error_page(request, 422, "Bad request", f"As of: {err}.")
-    assessment = None
-    if semantics in ("grounded", "preferred"):
-        graph = await argument_graph(svc)
-        view = graph.view(as_of=period_end(as_of) if as_of else None)
-        if p["iri"] in view.arguments:
-            result = assess(view, semantics)
-            explanation = result.explain(p["iri"])
-            held = sorted({who for a in explanation.get("defeated_by", []) for who in a.get("held_by", [])})
-            names = await labels_of(svc, held)
-            assessment = {
-                "semantics": semantics,
-                "as_of": as_of,
-                "label": explanation.pop("label"),
-                "explanation": explanation,
-            }
-        else:
-            assessment = {"semantics": semantics, "as_of": as_of, "label": None, "explanation": None}
+    graph = await argument_graph(svc)
+    view = graph.view(as_of=period_end(as_of) if as_of else None)
+    assessment: dict[str, Any] = {"semantics": semantics, "as_of": as_of, "label": None, "explanation": None}
+    if p["iri"] in view.arguments:
+        explanation = assess(view, semantics).explain(p["iri"])
+        held = sorted({who for a in explanation.get("defeated_by", []) for who in a.get("held_by", [])})
+        names = await labels_of(svc, held)
+        assessment.update(label=explanation.pop("label"), explanation=explanation)
     graph_json = json.dumps(argument_elements(p)).replace("</", "<\\/")
     return render(
         request,
