@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from policykg.aif_import import AifError, from_aif
+from policykg.aif_import import AifError, Imported, from_aif
+from policykg.api.resources import ACTOR_LIST
 from policykg.build.validate import validate
+from policykg.cli import main
 from policykg.config import Paths
 from policykg.export import export
-from policykg.oxutil import to_ox
+from policykg.oxutil import select_rows, to_ox
+from policykg.vocab import PKG
+
+
+def store_of(imported: Imported) -> ox.Store:
+    """The imported graph as an endpoint would hold it: as written, nothing inferred."""
+    store = ox.Store()
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(imported.graph_iri)) for s, p, o in imported.graph)
+    return store
 
 
 def aif_of(store: ox.Store) -> dict:
@@ -50,13 +64,8 @@ def test_export_then_import_gives_an_isomorphic_argument_graph(store: ox.Store, 
     assert imported.counts["claims"] + imported.counts["proposals"] == sum(
         1 for n in original["nodes"] if n["type"] == "I"
     )
-    again = ox.Store()
-    again.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(imported.graph_iri)) for s, p, o in imported.graph)
-    # Types the build would infer (propositions) so the export's queries see them.
-    again.update("""PREFIX pkg: <https://w3id.org/policykg/ontology#>
-        INSERT { GRAPH <urn:x-test:inferred> { ?x a pkg:Proposition } }
-        WHERE { GRAPH ?g { { ?x a pkg:Claim } UNION { ?x a pkg:Proposal } } }""")
-    assert shape(aif_of(again)) == shape(original)
+    # No reasoner here: the import states the types the export's queries need (pkg:Proposition).
+    assert shape(aif_of(store_of(imported))) == shape(original)
     # and the imported document graph satisfies the project's SHACL shapes
     data = Graph()
     for triple in imported.graph:
@@ -65,28 +74,142 @@ def test_export_then_import_gives_an_isomorphic_argument_graph(store: ox.Store, 
     validate(data, paths.shapes, lambda _iri: (None, None))
 
 
-def test_participants_become_actors_and_ids_may_be_numbers() -> None:
-    aif = {
+def bridge_map() -> dict:
+    """A small map: a proposal attacked by a claim that two participants (a person and a state) assert jointly."""
+    return {
         "nodes": [
-            {"nodeID": 1, "type": "I", "text": "We should build a bridge."},
+            {"nodeID": 1, "type": "I", "text": "We should build a bridge.", "scheme": "Proposal"},
             {"nodeID": 2, "type": "I", "text": "Bridges are expensive."},
             {"nodeID": 3, "type": "CA", "text": "Default Conflict"},
             {"nodeID": 4, "type": "L", "text": "Bob: Bridges are expensive."},
             {"nodeID": 5, "type": "YA", "text": "Asserting"},
+            {"nodeID": 6, "type": "L", "text": "Ruritania: We should build a bridge."},
+            {"nodeID": 7, "type": "YA", "text": "Asserting"},
         ],
         "edges": [
             {"edgeID": 1, "fromID": 2, "toID": 3},
             {"edgeID": 2, "fromID": 3, "toID": 1},
             {"edgeID": 3, "fromID": 4, "toID": 5},
             {"edgeID": 4, "fromID": 5, "toID": 2},
+            {"edgeID": 5, "fromID": 6, "toID": 7},
+            {"edgeID": 6, "fromID": 7, "toID": 1},
         ],
-        "locutions": [{"nodeID": 4, "personID": 7}],
-        "participants": [{"participantID": 7, "firstname": "Bob", "surname": "Builder"}],
+        "locutions": [{"nodeID": 4, "personID": 7}, {"nodeID": 4, "personID": 8}, {"nodeID": 6, "personID": 8}],
+        "participants": [
+            {"participantID": 7, "firstname": "Bob", "surname": "Builder"},
+            {"participantID": 8, "firstname": "Kingdom of Ruritania", "surname": ""},
+        ],
     }
-    imported = from_aif(aif, "Bridges", "2020-05")
-    labels = {str(o) for o in imported.graph.objects(None, None) if str(o) == "Bob Builder"}
-    assert labels == {"Bob Builder"}
-    assert imported.counts == {"claims": 2, "attacks": 1, "actors": 1}
+
+
+def test_participants_become_actors_and_ids_may_be_numbers() -> None:
+    imported = from_aif(bridge_map(), "Bridges", "2020-05")
+    labels = {str(o) for o in imported.graph.objects(None, RDFS.label)}
+    assert {"Bob Builder", "Kingdom of Ruritania"} <= labels
+    assert imported.counts == {"proposals": 1, "claims": 1, "attacks": 1, "actors": 2}
+
+
+def test_participants_are_speakers_not_authors_nor_persons() -> None:
+    g = from_aif(bridge_map(), "Bridges", "2020-05").graph
+    assert not list(g.triples((None, DCTERMS.creator, None)))
+    actors = set(g.subjects(RDF.type, PKG.Actor))
+    assert len(actors) == 2 and not list(g.subjects(RDF.type, PKG.Person))
+    (claim,) = g.subjects(RDF.type, PKG.Claim)
+    assert set(g.objects(claim, PKG.assertedBy)) == actors  # the joint locution: both assert it
+
+
+def test_imported_resources_are_listed_without_a_reasoner() -> None:
+    """Graphs PUT to an endpoint are not reasoned: the API's actor list and the export must still see them."""
+    imported = from_aif(bridge_map(), "Bridges", "2020-05")
+    store = store_of(imported)
+    actors = select_rows(store, ACTOR_LIST)
+    assert {r["label"] for r in actors} == {"Bob Builder", "Kingdom of Ruritania"}
+    assert {r["type"] for r in actors} == {str(PKG.Actor)}
+    propositions = select_rows(store, f"SELECT ?p WHERE {{ ?p a <{PKG.Proposition}> }}")
+    assert len(propositions) == 2
+    (proposal,) = imported.graph.subjects(RDF.type, PKG.Proposal)
+    assert set(imported.graph.objects(proposal, PKG.assertedBy)) == set(
+        imported.graph.objects(proposal, PKG.proposedBy)
+    )
+
+
+def test_ids_are_single_hyphen_slugs_unique_and_deterministic() -> None:
+    aif = {
+        "nodes": [
+            {"nodeID": "a b", "type": "I", "text": "x"},
+            {"nodeID": "a-b", "type": "I", "text": "y"},
+            {"nodeID": "--A--", "type": "I", "text": "z"},
+            {"nodeID": "r", "type": "RA"},
+        ],
+        "edges": [
+            {"edgeID": 1, "fromID": "a b", "toID": "r"},
+            {"edgeID": 2, "fromID": "--A--", "toID": "r"},
+            {"edgeID": 3, "fromID": "r", "toID": "a-b"},
+        ],
+    }
+    title = "Q" * 59 + " -- a title cut at a hyphen"  # slugified and cut to 60 characters, ending in "-"
+    imported = from_aif(aif, title, "2020")
+    minted = {str(s) for s in imported.graph.subjects() if "/id/" in str(s) and "/anchor" not in str(s)}
+    slugs = {iri.rsplit("/", 1)[-1] for iri in minted}
+    assert len(slugs) == len(minted) == 6  # document, three claims, two supports (one per premise)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in slugs), slugs
+    again = {str(s) for s in from_aif(aif, title, "2020").graph.subjects() if "/id/" in str(s)}
+    assert {iri for iri in again if "/anchor" not in iri} == minted
+
+
+@pytest.mark.parametrize("date", ["2024-13", "2024-02-30", "2023-02-29", "2024-00", "0000"])
+def test_dates_the_calendar_lacks_are_refused(date: str, tmp_path: Path) -> None:
+    with pytest.raises(AifError, match="date"):
+        from_aif(bridge_map(), "Bridges", date)
+    source, out = tmp_path / "map.json", tmp_path / "never.trig"
+    source.write_text(json.dumps(bridge_map()))
+    result = CliRunner().invoke(main, ["import-aif", str(source), "--title", "B", "--date", date, "--out", str(out)])
+    assert result.exit_code == 2 and "'--date'" in result.output and date in result.output
+    assert not out.exists()
+
+
+def test_leap_day_and_coarse_dates_are_accepted() -> None:
+    for date in ("2024-02-29", "2024-02", "2024"):
+        from_aif(bridge_map(), "Bridges", date)
+
+
+def test_import_writes_the_same_bytes_every_run(tmp_path: Path) -> None:
+    """Separate processes with different hash seeds, which reorder sets and so rdflib's triples unless sorted."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "map.json"
+    source.write_text(json.dumps(bridge_map()))
+    outputs = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"run{seed}.trig"
+        code = "from policykg.cli import main; main()"
+        args = ["import-aif", str(source), "--title", "Bridges", "--date", "2020", "--out", str(out)]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, timeout=120)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_export_splits_only_the_names_of_persons(store: ox.Store) -> None:
+    participants = {p["participantID"]: p for p in aif_of(store)["participants"]}
+    person = participants["actor/michael-finnegan"]
+    assert (person["firstname"], person["surname"]) == ("Michael", "Finnegan")
+    state = participants["actor/united-states"]
+    assert (state["firstname"], state["surname"]) == ("United States of America", "")
+    anonymous = participants["actor/anonymous-french-official"]  # a person with a description, not a name
+    assert anonymous["surname"] == "" and anonymous["firstname"] == "Anonymous French official"
+
+
+def test_export_node_ids_are_unique_with_joint_speakers(store: ox.Store) -> None:
+    aif = aif_of(store)
+    ids = [n["nodeID"] for n in aif["nodes"]]
+    assert len(ids) == len(set(ids))
+    locutions = [loc["nodeID"] for loc in aif["locutions"]]
+    assert len(locutions) == len(set(locutions))
+    # the corpus has jointly asserted quotes: one L-node per speaker, each with its own Asserting edge
+    l_per_inode = Counter(e["toID"] for e in aif["edges"] if e["fromID"].split("#")[-1].startswith("asserting"))
+    assert max(l_per_inode.values()) >= 2
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from rdflib import Dataset
 
+from policykg import commands
 from policykg.cli import main
 
 TOKYO = "https://w3id.org/policykg/id/proposal/nato-tokyo-liaison-office"
@@ -53,6 +54,30 @@ def test_bad_parameter_and_unknown_query_are_named(built: object) -> None:
     assert code == 2 and "proposal" in out and "not an absolute IRI" in out
     code, out = run("query", "no-such-query")
     assert code == 2 and "no query named 'no-such-query'" in out
+
+
+def test_a_query_file_that_does_not_parse_is_an_error_naming_it(tmp_path: Path, built: object) -> None:
+    rq = tmp_path / "bad.rq"
+    rq.write_text("SELECT ?s WHERE {\n  ?s dc:title ?t }")
+    code, out = run("query", str(rq))
+    assert code == 1 and f"{rq}: the query does not parse: error at 2:" in out
+    assert "the prefix 'dc:' is not declared" in out
+
+
+def test_with_an_endpoint_a_query_file_is_sent_whatever_its_name(tmp_path: Path, monkeypatch) -> None:
+    """Not the named query of the same stem: a file called dataset-overview.sparql is the caller's query."""
+    sent: list[tuple[str, bool]] = []
+
+    def remote(endpoint: str, query: object, values: dict, by_name: bool) -> dict:
+        sent.append((query.text, by_name))  # type: ignore[attr-defined]
+        return {"head": {}, "boolean": True}
+
+    monkeypatch.setattr(commands, "remote_json", remote)
+    mine = tmp_path / "dataset-overview.sparql"
+    mine.write_text("ASK { ?s ?p ?o }")
+    assert run("query", str(mine), "--endpoint", "http://127.0.0.1:9/sparql")[0] == 0
+    assert run("query", "dataset-overview", "--endpoint", "http://127.0.0.1:9/sparql")[0] == 0
+    assert sent[0] == ("ASK { ?s ?p ?o }", False) and sent[1][1] is True
 
 
 def test_export_formats_and_import_aif_round_trip(tmp_path: Path, built: object) -> None:

@@ -3,11 +3,14 @@
 Mapping (AIF / Inference Anchoring Theory):
 
 * each proposal and claim → an I-node (its label; ``pkg:Proposal`` I-nodes carry ``"scheme": "Proposal"``);
-* each quote anchor of a proposition → an L-node ("Speaker: quote") with a locution naming the participant, and a
-  YA-node ("Asserting") from the L-node to the I-node;
+* each quote anchor of a proposition → per speaker, an L-node ("Speaker: quote") with a locution naming the
+  participant, and a YA-node ("Asserting") from the L-node to the I-node (AIFdb gives a locution one participant, so
+  joint speakers get one L-node each, ids ``annotation/…#locution:actor/…``);
 * each support → an RA-node (premise I → RA → conclusion I), each attack → a CA-node (attacker I → CA → attacked I),
   an undercut → a CA-node whose target is the RA-node of the support it attacks;
-* asserting actors → participants.
+* asserting actors → participants. AIFdb's participant has only ``firstname`` and ``surname``: a person's name is
+  split at its last space; any other actor (a state, an organisation, a group, an anonymous source, whose "name" is a
+  description) keeps its whole name in ``firstname`` with ``surname`` empty, so the two joined give the name back.
 
 Node ids are the resources' slugs (``claim/…``, ``support/…``), stable across exports.
 """
@@ -43,12 +46,15 @@ RELATIONS = (
 )
 LOCUTIONS = (
     PREFIXES
-    + """SELECT ?p ?ann ?exact ?start ?end ?doc ?date ?speaker ?name WHERE {
+    + """SELECT ?p ?ann ?exact ?start ?end ?doc ?date ?speaker ?name ?person WHERE {
   ?p a pkg:Proposition ; pkg:anchor ?ann .
   ?ann oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?q , ?pos .
   ?q a oa:TextQuoteSelector ; oa:exact ?exact . ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
   OPTIONAL { ?doc dcterms:date ?date }
-  OPTIONAL { ?p pkg:assertedBy ?speaker . ?speaker rdfs:label ?name }
+  OPTIONAL {
+    ?p pkg:assertedBy ?speaker . ?speaker rdfs:label ?name .
+    BIND(EXISTS { ?speaker a pkg:Person } && NOT EXISTS { ?speaker a pkg:AnonymousSource } AS ?person)
+  }
 } ORDER BY ?ann ?speaker"""
 )
 
@@ -61,6 +67,21 @@ def node_id(iri: str) -> str:
 def split_name(name: str) -> tuple[str, str]:
     first, _, last = name.rpartition(" ")
     return (first, last) if first else (name, "")
+
+
+def participant(pid: str, name: str, person: bool) -> dict[str, str]:
+    """Only a named person's name has a first name and a surname; splitting "United States of America" would not."""
+    firstname, surname = split_name(name) if person else (name, "")
+    return {"participantID": pid, "firstname": firstname, "surname": surname}
+
+
+def speakers_of(rows: Rows) -> Rows:
+    """One row per speaker (a second label or proposition must not repeat an L-node id); "Author" when none is named."""
+    unique: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row.get("speaker"):
+            unique.setdefault(row["speaker"], row)
+    return list(unique.values()) or [{"speaker": "", "name": "Author", "person": "false"}]
 
 
 def to_aif(select: Select) -> dict[str, Any]:
@@ -91,25 +112,22 @@ def to_aif(select: Select) -> dict[str, Any]:
         by_anchor.setdefault(row["ann"], []).append(row)
     for ann, rows in by_anchor.items():
         first = rows[0]
-        speakers = [(r["speaker"], r["name"]) for r in rows if r.get("speaker")]
-        names = ", ".join(name for _, name in speakers) or "Author"
-        lid = f"{node_id(ann)}#locution"
-        nodes.append(
-            {"nodeID": lid, "text": f"{names}: {first['exact']}", "type": "L", "timestamp": first.get("date", "")}
-        )
-        yid = f"{node_id(ann)}#asserting"
-        nodes.append({"nodeID": yid, "text": "Asserting", "type": "YA", "timestamp": ""})
-        edge(lid, yid)
-        edge(yid, node_id(first["p"]))
-        for speaker, name in speakers or [("", "Author")]:
-            pid = node_id(speaker) if speaker else "author"
-            firstname, surname = split_name(name)
-            participants.setdefault(pid, {"participantID": pid, "firstname": firstname, "surname": surname})
+        for speaker in speakers_of(rows):
+            pid = node_id(speaker["speaker"]) if speaker["speaker"] else "author"
+            participants.setdefault(pid, participant(pid, speaker["name"], speaker.get("person") == "true"))
+            lid, yid = f"{node_id(ann)}#locution:{pid}", f"{node_id(ann)}#asserting:{pid}"
+            date = first.get("date", "")
+            nodes.append(
+                {"nodeID": lid, "text": f"{speaker['name']}: {first['exact']}", "type": "L", "timestamp": date}
+            )
+            nodes.append({"nodeID": yid, "text": "Asserting", "type": "YA", "timestamp": ""})
+            edge(lid, yid)
+            edge(yid, node_id(first["p"]))
             locutions.append(
                 {
                     "nodeID": lid,
                     "personID": pid,
-                    "timestamp": first.get("date", ""),
+                    "timestamp": date,
                     "start": int(first["start"]),
                     "end": int(first["end"]),
                     "source": first["doc"],

@@ -1,7 +1,9 @@
 """Import an AIF / AIFdb JSON argument map as a new document graph, so existing argument-web corpora can be analysed
 beside the policy corpus.
 
-Mapping (the inverse of :mod:`policykg.aif`): participants → actors; I-nodes → claims (proposals when the node carries
+Mapping (the inverse of :mod:`policykg.aif`): participants → actors (plain ``pkg:Actor``: AIF does not say whether a
+speaker is a person, a state or an organisation) who assert the claims their locutions introduce, not authors of the
+document (AIF records who said what, not who wrote the map); I-nodes → claims (proposals when the node carries
 ``"scheme": "Proposal"``); RA-nodes → supports (one per premise); CA-nodes → attacks, or undercuts when they target an
 RA-node; MA-nodes → ``pkg:rephrases``; L-nodes with their YA "Asserting" edges → who asserts which I-node. AIF maps
 have no source text, so the document's text is made from the locutions (or, lacking them, the I-node texts) in
@@ -9,10 +11,15 @@ order, one per line, and every proposition is anchored in it like any annotated 
 
 Malformed or inconsistent input (an edge to a missing node, a CA or RA without premise or conclusion, an unknown
 node type, duplicate ids) is refused with the node id and the reason; nothing is produced.
+
+Types and properties the build's reasoner would infer (``pkg:Actor``, ``pkg:Proposition``, ``pkg:assertedBy`` of a
+proposer) are stated, because graphs loaded through an endpoint are not reasoned and the API and the AIF export query
+them. Ids are single-hyphen slugs (``aif-{title}-{node}-{hash}``), the shape the REST API accepts.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from collections import defaultdict
@@ -44,7 +51,28 @@ class Imported:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "untitled"
+    """Lowercase a-z0-9 words joined by single hyphens (cut before stripping, so no trailing hyphen is left)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower())[:60].strip("-") or "untitled"
+
+
+def document_date(date: str) -> Literal:
+    """The date typed by its precision (xsd:gYear, gYearMonth, date); one the calendar lacks (2024-13, 2024-02-30)
+    is refused rather than stored as an invalid literal."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", date)
+    try:
+        if not match:
+            raise ValueError(date)
+        year, month, day = match.groups()
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise AifError([("", f"date must be a real YYYY, YYYY-MM or YYYY-MM-DD, not {date!r}")]) from error
+    return Literal(date, datatype={4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(date)])
+
+
+def local_id(slug: str, nid: str, part: int = 0) -> str:
+    """A unique, deterministic id for a node of the map: readable words and a hash of (document, node, part)."""
+    digest = hashlib.sha1(f"{slug}\n{nid}\n{part}".encode()).hexdigest()[:8]
+    return f"{slug}-{slugify(nid)}-{digest}"
 
 
 def _check(aif: Any) -> tuple[dict[str, dict], list[dict], dict[str, list[str]], dict[str, list[str]]]:
@@ -98,16 +126,15 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
     nodes, _edges, incoming, outgoing = _check(aif)
     if not title.strip():
         raise AifError([("", "a title is required")])
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
-        raise AifError([("", f"date must be YYYY, YYYY-MM or YYYY-MM-DD, not {date!r}")])
+    dated = document_date(date)
     mint = minter or Minter()
     slug = f"aif-{slugify(title)}"
     doc = mint.item("document", slug)
     graph_iri = mint.document_graph(slug)
     g = Graph()
 
-    def iri(kind: str, nid: str) -> URIRef:
-        return mint.item(kind, f"{slug}--{slugify(nid)}-{hashlib.sha1(nid.encode()).hexdigest()[:6]}")
+    def iri(kind: str, nid: str, part: int = 0) -> URIRef:
+        return mint.item(kind, local_id(slug, nid, part))
 
     # who asserts what: L -> YA -> I
     speakers: dict[str, list[str]] = defaultdict(list)
@@ -138,7 +165,7 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
     g.add((doc, RDF.type, PKG.Document))
     g.add((doc, RDFS.label, Literal(title, lang="en")))
     g.add((doc, DCTERMS.title, Literal(title, lang="en")))
-    g.add((doc, DCTERMS.date, Literal(date, datatype={4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(date)])))
+    g.add((doc, DCTERMS.date, dated))
     g.add((doc, DCTERMS.identifier, Literal(slug)))
     g.add((doc, SCHEMA.text, Literal(text)))
     g.add((doc, PKG.textSha256, Literal(hashlib.sha256(text.encode("utf-8")).hexdigest())))
@@ -154,10 +181,9 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
         )
         actor = iri("actor", pid)
         actor_iris[pid] = actor
-        g.add((actor, RDF.type, PKG.Person))
+        g.add((actor, RDF.type, PKG.Actor))
         g.add((actor, RDFS.label, Literal(name, lang="en")))
         g.add((actor, FOAF.name, Literal(name)))
-        g.add((doc, DCTERMS.creator, actor))
 
     counts = defaultdict(int)
     for nid, node in nodes.items():
@@ -166,11 +192,13 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
         prop = iri("proposal" if node.get("scheme") == "Proposal" else "claim", nid)
         is_proposal = node.get("scheme") == "Proposal"
         g.add((prop, RDF.type, PKG.Proposal if is_proposal else PKG.Claim))
+        g.add((prop, RDF.type, PKG.Proposition))
         g.add((prop, RDFS.label, Literal(str(node["text"]), lang="en")))
         people = [actor_iris[p] for p in sorted(asserted.get(nid, ())) if p in actor_iris]
         for actor in people:
-            g.add((prop, PKG.proposedBy if is_proposal else PKG.assertedBy, actor))
+            g.add((prop, PKG.assertedBy, actor))
             if is_proposal:
+                g.add((prop, PKG.proposedBy, actor))
                 g.add((prop, PKG.addressee, actor))
         if is_proposal:
             g.add((prop, PKG.action, Literal(str(node["text"]), lang="en")))
@@ -192,7 +220,7 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
         cls = PKG.Support if node["type"] == "RA" else PKG.Attack
         premises = sorted(p for p in incoming[nid] if nodes[p]["type"] == "I")
         for i, premise in enumerate(premises):
-            rel = iri("support" if cls == PKG.Support else "attack", nid if i == 0 else f"{nid}-{i}")
+            rel = iri("support" if cls == PKG.Support else "attack", nid, i)
             node_iri.setdefault(nid, rel)
             g.add((rel, RDF.type, cls))
             if nodes[target]["type"] == "RA":

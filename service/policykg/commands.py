@@ -10,6 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pyoxigraph as ox
@@ -20,7 +21,11 @@ from . import queries as named
 from .config import Paths
 from .export import EXPORT_FORMATS, export
 from .store.binding import bind_values
+from .store.errors import readable
 from .vocab import Minter
+
+if TYPE_CHECKING:
+    from .aif_import import Imported
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -31,7 +36,7 @@ def local_store(paths: Paths) -> ox.Store:
 
     built = ensure_build(paths, progress=None)
     store = ox.Store()
-    store.bulk_load(path=str(built.trig), format=ox.RdfFormat.TRIG)
+    store.bulk_load(path=str(built.nquads), format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -45,11 +50,17 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
+def names_a_file(target: str) -> bool:
+    """QUERY is a file (a .rq, or any file that exists), not the name of a query in queries/."""
+    path = Path(target)
+    return path.suffix == ".rq" or path.is_file()
+
+
 def resolve_query(paths: Paths, target: str) -> named.NamedQuery:
     """A .rq file (with or without a header) or the name of a query in queries/."""
     path = Path(target)
     try:
-        if path.suffix == ".rq" or path.is_file():
+        if names_a_file(target):
             if not path.is_file():
                 raise click.BadParameter(f"no such file: {target}", param_hint="QUERY")
             text = path.read_text(encoding="utf-8")
@@ -72,7 +83,10 @@ def sparql_json(store: ox.Store, query: named.NamedQuery, values: dict[str, str]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--param") from error
     text = bind_values(query.text, ((variable.value, term) for variable, term in bindings.items()))
-    result = store.query(text, use_default_graph_as_union=True)
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise click.ClickException(f"{query.path}: the query does not parse: {readable(str(error), text)}") from None
     if isinstance(result, ox.QueryBoolean):
         return {"head": {}, "boolean": bool(result)}
     if not isinstance(result, ox.QuerySolutions):
@@ -153,7 +167,7 @@ def query(paths: Paths, target: str, params: tuple[str, ...], fmt: str, endpoint
     chosen = resolve_query(paths, target)
     values = parse_params(params)
     if endpoint:
-        data = remote_json(endpoint, chosen, values, by_name=not target.endswith(".rq"))
+        data = remote_json(endpoint, chosen, values, by_name=not names_a_file(target))
     else:
         data = sparql_json(local_store(paths), chosen, values)
     print_results(data, fmt)
@@ -177,10 +191,21 @@ def export_command(paths: Paths, fmt: str, out: Path | None) -> None:
     err.print(f"wrote {out}")
 
 
+def _check_date(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Refuse a date the calendar does not have while parsing options, before anything is read or written."""
+    from .aif_import import AifError, document_date
+
+    try:
+        document_date(value)
+    except AifError as error:
+        raise click.BadParameter(str(error)) from error
+    return value
+
+
 @click.command("import-aif")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--title", required=True, help="Title of the new document.")
-@click.option("--date", "date_", required=True, help="Its date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--date", "date_", required=True, callback=_check_date, help="Its date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the document graph as TriG here.")
 @click.option("--endpoint", metavar="URL", help="Load it into a running policykg service (Graph Store, PUT).")
 @click.option(
@@ -188,11 +213,26 @@ def export_command(paths: Paths, fmt: str, out: Path | None) -> None:
 )
 def import_aif(file: Path, title: str, date_: str, out: Path | None, endpoint: str | None, token: str | None) -> None:
     """Map an AIF / AIFdb JSON argument map into a new document graph. Malformed maps are refused whole."""
+    imported = _read_aif(file, title, date_)
+    if not out and not endpoint:
+        raise click.UsageError("say where the document goes: --out FILE.trig and/or --endpoint URL")
+    from .build.output import sorted_quads
+
+    quads = sorted_quads({imported.graph_iri: imported.graph})  # sorted: the same map gives the same bytes
+    if out:
+        out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=Minter().prefixes()))
+        err.print(f"wrote {out}")
+    if endpoint:
+        _put_graph(endpoint, token, str(imported.graph_iri), quads)
+    click.echo(json.dumps({"graph": str(imported.graph_iri), **imported.counts}))
+
+
+def _read_aif(file: Path, title: str, date: str) -> Imported:
+    """The map as a document graph; unreadable or inconsistent input stops the command before anything is written."""
     from .aif_import import AifError, from_aif
 
     try:
-        aif = json.loads(file.read_text(encoding="utf-8"))
-        imported = from_aif(aif, title, date_)
+        return from_aif(json.loads(file.read_text(encoding="utf-8")), title, date)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{file}: not JSON: {error}") from error
     except AifError as error:
@@ -200,38 +240,22 @@ def import_aif(file: Path, title: str, date_: str, out: Path | None, endpoint: s
             f"{file}: refused, nothing loaded:\n  "
             + "\n  ".join(f"node {n}: {r}" if n else r for n, r in error.problems)
         ) from error
-    if not out and not endpoint:
-        raise click.UsageError("say where the document goes: --out FILE.trig and/or --endpoint URL")
-    quads = [
-        ox.Quad(s, p, o, ox.NamedNode(str(imported.graph_iri)))
-        for s, p, o in ((_ox(s), _ox(p), _ox(o)) for s, p, o in imported.graph)
-    ]
-    if out:
-        out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=Minter().prefixes()))
-        err.print(f"wrote {out}")
-    if endpoint:
-        body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.TURTLE)
-        url = (
-            f"{endpoint.rstrip('/').removesuffix('/sparql')}/store?graph={urllib.parse.quote(str(imported.graph_iri))}"
-        )
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="PUT",
-            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token or ''}"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                err.print(f"loaded {imported.graph_iri} into {endpoint} ({response.status})")
-        except urllib.error.HTTPError as error:
-            raise click.ClickException(f"{error.code} from {url}: {error.read().decode()[:300]}") from error
-    click.echo(json.dumps({"graph": str(imported.graph_iri), **imported.counts}))
 
 
-def _ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from .oxutil import to_ox
-
-    return to_ox(term)
+def _put_graph(endpoint: str, token: str | None, graph: str, quads: list[ox.Quad]) -> None:
+    body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.TURTLE)
+    url = f"{endpoint.rstrip('/').removesuffix('/sparql')}/store?graph={urllib.parse.quote(graph)}"
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token or ''}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            err.print(f"loaded {graph} into {endpoint} ({response.status})")
+    except urllib.error.HTTPError as error:
+        raise click.ClickException(f"{error.code} from {url}: {error.read().decode()[:300]}") from error
 
 
 COMMANDS = (query, export_command, import_aif)
