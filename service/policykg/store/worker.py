@@ -162,10 +162,16 @@ def parse_upload(job: dict[str, Any]) -> int:
         )
         ox.serialize(counted(quads), job["out"], ox.RdfFormat.N_QUADS)
     except SyntaxError as err:
-        raise PayloadError(f"malformed {fmt.name}: {err}") from None
+        raise PayloadError(f"malformed {fmt.name}: {_without_path(str(err), job['path'])}") from None
     except (OSError, ValueError, RuntimeError) as err:
-        raise PayloadError(f"cannot read the {fmt.name} document: {err}") from None
+        raise PayloadError(f"cannot read the {fmt.name} document: {_without_path(str(err), job['path'])}") from None
     return count
+
+
+def _without_path(message: str, path: str) -> str:
+    """The parser's message about the spooled upload, with the server's file name (which the client never saw)
+    said as what the client sent."""
+    return message.replace(f"({os.path.basename(path)}, ", "(the request body, ").replace(path, "the request body")
 
 
 def handle(backend: Backend, job: dict[str, Any]) -> tuple[Any, ...]:
