@@ -54,6 +54,8 @@ def test_bad_parameter_and_unknown_query_are_named(built: object) -> None:
     assert code == 2 and "proposal" in out and "not an absolute IRI" in out
     code, out = run("query", "no-such-query")
     assert code == 2 and "no query named 'no-such-query'" in out
+    code, out = run("query", "stances-of-actor", "-p", "who=france")  # the message says what it takes
+    assert code == 2 and "has no parameter 'who'; it takes: actor" in out
 
 
 def test_a_query_file_that_does_not_parse_is_an_error_naming_it(tmp_path: Path, built: object) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .aif_import import Imported
 
 err = Console(stderr=True, soft_wrap=True)
+GRAPHS_NOT_PRINTED = "only SELECT and ASK queries can be printed; use /sparql or `policykg export` for graphs"
 
 
 def local_store(paths: Paths) -> ox.Store:
@@ -90,7 +91,7 @@ def sparql_json(store: ox.Store, query: named.NamedQuery, values: dict[str, str]
     if isinstance(result, ox.QueryBoolean):
         return {"head": {}, "boolean": bool(result)}
     if not isinstance(result, ox.QuerySolutions):
-        raise click.ClickException("only SELECT and ASK queries can be printed; use /sparql for graphs")
+        raise click.ClickException(GRAPHS_NOT_PRINTED)
     return json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
 
 
@@ -114,6 +115,8 @@ def remote_json(endpoint: str, query: named.NamedQuery, values: dict[str, str], 
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
+        if error.code == 406:  # asked for results, the query makes a graph: say so as the local run does
+            raise click.ClickException(GRAPHS_NOT_PRINTED) from error
         raise click.ClickException(f"{error.code} from {request.full_url}: {error.read().decode()[:500]}") from error
     except urllib.error.URLError as error:
         raise click.ClickException(f"cannot reach {base}: {error.reason}") from error

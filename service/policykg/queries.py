@@ -183,7 +183,8 @@ def bind(query: NamedQuery, values: Mapping[str, str | None] | None = None) -> d
     values = dict(values or {})
     unknown = sorted(set(values) - {p.name for p in query.params})
     if unknown:
-        raise ValueError(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}")
+        takes = ", ".join(p.name for p in query.params) or "none"
+        raise ValueError(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}; it takes: {takes}")
     bindings: dict[ox.Variable, Term] = {}
     for param in query.params:
         raw = values.get(param.name)
