@@ -46,7 +46,7 @@ def run(paths: Paths, built: BuildResult, source: Path, *options: str) -> tuple[
         (ARTICLE.encode(), ["--title", "T", "--venue", "Kyodo", "--date", "2023-13"], "bad date"),
         (ARTICLE.encode(), ["--title", "T", "--venue", "Kyodo", "--date", "2023-02-30"], "bad date"),
         (ARTICLE.encode(), ["--title", "T", "--venue", "Kyodo", "--date", "last June"], "bad date"),
-        (ARTICLE.encode(), ["--title", "T", "--venue", "Kyodo"], "bad date"),
+        (ARTICLE.encode(), ["--title", "T", "--venue", "Kyodo"], "missing date: give --date"),
         (ARTICLE.encode(), ["--title", "T", "--date", "2023"], "at least one --author or a --venue"),
     ],
     ids=[

@@ -46,8 +46,10 @@ def fail(message: str) -> None:
 @click.command("add-document")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--title", help="The document's title (required).")
-@click.option("--author", "authors", multiple=True, help="An author's name; repeat for several.")
-@click.option("--venue", help="Publisher or venue (news outlet, think tank …).")
+@click.option(
+    "--author", "authors", multiple=True, help="An author's name; repeat for several (an author or a venue is needed)."
+)
+@click.option("--venue", help="Publisher or venue (news outlet, think tank …); an author or a venue is required.")
 @click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows (required).")
 @click.option("--kind", type=click.Choice(KINDS), default="opinion-article", show_default=True)
 @click.option("--graph", type=click.Path(dir_okay=False, path_type=Path), help="Built TriG to read known actors from.")

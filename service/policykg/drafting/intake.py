@@ -64,7 +64,9 @@ def read_text(path: Path) -> tuple[str, bytes]:
 def check_metadata(title: str | None, date: str | None, kind: str, authors: list[str], venue: str | None) -> None:
     if not title or not title.strip():
         raise IntakeError("missing title: give --title (the document's title as the text or its source states it)")
-    if not date or not DATE.match(date.strip()):
+    if not date or not date.strip():
+        raise IntakeError("missing date: give --date (YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows)")
+    if not DATE.match(date.strip()):
         raise IntakeError(f"bad date {date!r}: use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows")
     parts = [int(p) for p in date.strip().split("-")]
     try:
