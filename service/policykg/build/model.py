@@ -186,6 +186,8 @@ class Fact(Quoted):
     qualifier: Qualifier = "exact"
     period: str | None = Field(default=None, pattern=r"^P(\d+[YMWD])+$")
     year: str | None = None
+    year_inferred: str | None = None
+    """Where a year the text does not state was taken from (a footnote's access date …)."""
     measures: str = Field(min_length=1)
     about: list[Slug] = []
 

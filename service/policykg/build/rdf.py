@@ -353,6 +353,8 @@ class Writer:
             g.add((node, PKG.period, Literal(item.period, datatype=XSD.duration)))
         if item.year:
             g.add((node, PKG.referenceYear, Literal(item.year)))
+        if item.year_inferred:
+            g.add((node, PKG.dateInferred, Literal(item.year_inferred)))
         for about in item.about:
             g.add((node, PKG.about, self.iri(about)))
         assert e.doc is not None
