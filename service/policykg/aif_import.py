@@ -19,7 +19,6 @@ them. Ids are single-hyphen slugs (``aif-{title}-{node}-{hash}``), the shape the
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 from collections import defaultdict
@@ -29,6 +28,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
+from .periods import check_period
 from .vocab import OA, PKG, SCHEMA, Minter
 
 NODE_TYPES = {"I", "L", "RA", "CA", "MA", "YA", "TA", "PA"}
@@ -58,12 +58,8 @@ def slugify(text: str) -> str:
 def document_date(date: str) -> Literal:
     """The date typed by its precision (xsd:gYear, gYearMonth, date); one the calendar lacks (2024-13, 2024-02-30)
     is refused rather than stored as an invalid literal."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", date)
     try:
-        if not match:
-            raise ValueError(date)
-        year, month, day = match.groups()
-        datetime.date(int(year), int(month or 1), int(day or 1))
+        check_period(date)
     except ValueError as error:
         raise AifError([("", f"date must be a real YYYY, YYYY-MM or YYYY-MM-DD, not {date!r}")]) from error
     return Literal(date, datatype={4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(date)])

@@ -19,9 +19,10 @@ from pydantic import AfterValidator
 
 from .. import queries as named
 from ..argumentation import TooLarge
-from ..argumentation.assess import ARGUMENTS, RELATIONS, ArgumentGraph, assess, check_period, period_end
+from ..argumentation.assess import ARGUMENTS, RELATIONS, ArgumentGraph, assess
 from ..drafting.graph import KnowledgeGraph
 from ..drafting.similarity import SimilarityIndex
+from ..periods import check_period, period_end
 from ..search import KINDS, QueryError, SearchIndex, source_query
 from ..store import Dataset, QueryRequest, QueryResult
 from . import resources as res

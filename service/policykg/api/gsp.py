@@ -38,7 +38,7 @@ def target(request: Request) -> GraphName:
     raise HttpError(400, "Bad request: name a graph with ?default or ?graph=IRI")
 
 
-@router.api_route("/store", methods=["GET", "HEAD"])
+@router.get("/store")
 async def get_graph(request: Request) -> Response:
     svc = services(request)
     graph = target(request)

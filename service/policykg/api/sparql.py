@@ -113,7 +113,7 @@ def describe(request: Request) -> Response:
     return Response(body, 200, {"Cache-Control": svc.cache_control, "Vary": "Accept"}, media)
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD"])
+@router.get("/sparql")
 async def sparql_get(request: Request) -> Response:
     params = request.query_params
     if "update" in params:

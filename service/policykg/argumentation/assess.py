@@ -3,12 +3,11 @@ view (documents as of a date; statements of chosen actors), label it, and explai
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..periods import period_start
 from .bipolar import Bipolar, Via, flatten
 from .framework import Framework, Label, grounded, preferred
 
@@ -43,40 +42,6 @@ RELATIONS = (
           BIND("undercut" AS ?kind) }
 }"""
 )
-
-
-PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-"""An ISO date of any precision: YYYY, YYYY-MM or YYYY-MM-DD."""
-
-
-def check_period(value: str) -> str:
-    """``value`` if it is an ISO date of some precision that the calendar has (not 2012-02-31, 2012-13, 0000);
-    else :class:`ValueError` saying so."""
-    if not PERIOD.fullmatch(value):
-        raise ValueError(f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
-    try:
-        period_start(value)
-        period_end(value)
-    except ValueError:
-        raise ValueError(f"not a calendar date: {value!r}") from None
-    return value
-
-
-def period_end(value: str) -> date:
-    """The last day an ISO date of any precision (2023, 2023-06, 2023-06-06) can denote: "as of June 2023" includes
-    everything dated in June 2023."""
-    parts = [int(p) for p in value[:10].split("-")]
-    if len(parts) == 1:
-        return date(parts[0], 12, 31)
-    if len(parts) == 2:
-        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-    return date(parts[0], parts[1], parts[2])
-
-
-def period_start(value: str) -> date:
-    """The first day an ISO date of any precision (2012, 2012-06, 2012-06-06) can denote."""
-    parts = [int(p) for p in value[:10].split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
 @dataclass

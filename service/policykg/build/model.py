@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from ..periods import PERIOD, check_period
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _on_the_calendar(value: str) -> str:
-    """A date of any precision the calendar has: 2008-13 and 2008-02-30 match the pattern but are no dates."""
-    year, month, day = ([int(p) for p in value.split("-")] + [1, 1])[:3]
-    try:
-        datetime.date(year, month, day)
-    except ValueError as err:
-        raise ValueError(f"not a calendar date: {value} ({err})") from None
-    return value
-
 
 Slug = Annotated[str, Field(pattern=SLUG.pattern)]
-Date = Annotated[str, Field(pattern=DATE.pattern), AfterValidator(_on_the_calendar)]
+Date = Annotated[
+    str, Field(pattern=PERIOD.pattern), AfterValidator(check_period)
+]  # and on the calendar: not 2008-02-30
 
 ActorKind = Literal[
     "person",

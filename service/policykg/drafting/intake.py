@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build.model import DATE
 from ..config import Paths
+from ..periods import check_period
 from .draft_yaml import draft_yaml
 from .drafter import Draft, Drafter, Metadata
 from .graph import KnowledgeGraph
@@ -66,13 +66,13 @@ def check_metadata(title: str | None, date: str | None, kind: str, authors: list
         raise IntakeError("missing title: give --title (the document's title as the text or its source states it)")
     if not date or not date.strip():
         raise IntakeError("missing date: give --date (YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows)")
-    if not DATE.match(date.strip()):
-        raise IntakeError(f"bad date {date!r}: use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows")
-    parts = [int(p) for p in date.strip().split("-")]
     try:
-        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        check_period(date.strip())
     except ValueError as err:
-        raise IntakeError(f"bad date {date!r}: {err}") from err
+        raise IntakeError(
+            f"bad date {date!r}: {err}; use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows"
+        ) from None
+    parts = [int(p) for p in date.strip().split("-")]
     if not 1500 <= parts[0] <= dt.date.today().year + 1:
         raise IntakeError(f"bad date {date!r}: the year is out of range")
     if kind not in KINDS:

@@ -20,7 +20,8 @@ from ..api.analyst import argument_graph, search_index, selector
 from ..api.linked import data_formats, link_header
 from ..api.linkeddata import DESCRIBE
 from ..api.services import Services, services
-from ..argumentation.assess import assess, check_period, period_end
+from ..argumentation.assess import assess
+from ..periods import check_period, period_end
 from ..store import QueryRequest
 from .highlight import segments
 
