@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from policykg.aif_import import AifError, Imported, from_aif
 from policykg.api.resources import ACTOR_LIST
+from policykg.build.errors import BuildError
 from policykg.build.validate import validate
 from policykg.cli import main
 from policykg.config import Paths
@@ -116,6 +117,23 @@ def test_participants_are_speakers_not_authors_nor_persons() -> None:
     assert len(actors) == 2 and not list(g.subjects(RDF.type, PKG.Person))
     (claim,) = g.subjects(RDF.type, PKG.Claim)
     assert set(g.objects(claim, PKG.assertedBy)) == actors  # the joint locution: both assert it
+
+
+def test_no_addressee_is_guessed_and_the_shapes_accept_the_reason(paths: Paths) -> None:
+    """AIF does not say who should act: the import states that, instead of making the proposer the addressee."""
+    imported = from_aif(bridge_map(), "Bridges", "2020-05")
+    g = imported.graph
+    (proposal,) = g.subjects(RDF.type, PKG.Proposal)
+    assert not list(g.objects(proposal, PKG.addressee))
+    assert "does not say who should act" in str(g.value(proposal, PKG.addresseeUnstated))
+    data = Graph().parse(paths.ontology, format="turtle")
+    for triple in g:
+        data.add(triple)
+    validate(data, paths.shapes, lambda _iri: (None, None))
+    # without the reason the proposal says neither who should act nor why: the shapes refuse it
+    data.remove((proposal, PKG.addresseeUnstated, None))
+    with pytest.raises(BuildError, match="who should act"):
+        validate(data, paths.shapes, lambda _iri: (None, None))
 
 
 def test_imported_resources_are_listed_without_a_reasoner() -> None:

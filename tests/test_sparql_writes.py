@@ -198,3 +198,36 @@ def test_update_by_form_and_direct_post(server: Server, client: httpx.Client, me
         r = server.update(client, text)
     assert r.status_code == 204
     assert count(server, client, g) == 1
+
+
+def test_imported_argument_map_says_no_addressee_through_the_api(
+    server: Server, client: httpx.Client, tmp_path: Path
+) -> None:
+    """`import-aif --endpoint` loads a map; its proposal names no addressee in the REST API, on its page and in the
+    named query, and says why (the map does not record who should act), rather than showing a guessed one."""
+    import json
+
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    from tests.test_aif_import import bridge_map
+
+    source = tmp_path / "bridges.json"
+    source.write_text(json.dumps(bridge_map()))
+    args = ["import-aif", str(source), "--title", "Bridges", "--date", "2020", "--endpoint", server.url]
+    result = CliRunner().invoke(main, [*args, "--token", TOKEN])
+    assert result.exit_code == 0, result.output
+    graph = json.loads(result.stdout.splitlines()[-1])["graph"]
+    pkg = "https://w3id.org/policykg/ontology#"
+    (row,) = server.select(
+        client, f"SELECT ?p ?d WHERE {{ GRAPH <{graph}> {{ ?p a <{pkg}Proposal> . ?d a <{pkg}Document> }} }}"
+    )
+    slug = row["p"].rsplit("/", 1)[1]
+    proposal = client.get(f"/api/proposals/{slug}").json()
+    assert proposal["addressees"] == [] and "does not say who should act" in proposal["addressee_unstated"]
+    assert [a["label"] for a in proposal["proposers"]] == ["Kingdom of Ruritania"]
+    page = client.get(f"/id/proposal/{slug}", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert page.status_code == 200 and "does not say who should act" in page.text
+    answer = client.get("/api/queries/proposals-of-document", params={"document": row["d"]}).json()
+    (listed,) = answer["results"]["bindings"]  # listed although it has no addressee
+    assert listed["proposal"]["value"] == row["p"] and listed.get("addressees", {}).get("value", "") == ""

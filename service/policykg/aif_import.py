@@ -4,10 +4,11 @@ beside the policy corpus.
 Mapping (the inverse of :mod:`policykg.aif`): participants → actors (plain ``pkg:Actor``: AIF does not say whether a
 speaker is a person, a state or an organisation) who assert the claims their locutions introduce, not authors of the
 document (AIF records who said what, not who wrote the map); I-nodes → claims (proposals when the node carries
-``"scheme": "Proposal"``); RA-nodes → supports (one per premise); CA-nodes → attacks, or undercuts when they target an
-RA-node; MA-nodes → ``pkg:rephrases``; L-nodes with their YA "Asserting" edges → who asserts which I-node. AIF maps
-have no source text, so the document's text is made from the locutions (or, lacking them, the I-node texts) in
-order, one per line, and every proposition is anchored in it like any annotated document.
+``"scheme": "Proposal"``, with ``pkg:addresseeUnstated``: AIF does not record who should act); RA-nodes → supports (one
+per premise); CA-nodes → attacks, or undercuts when they target an RA-node; MA-nodes → ``pkg:rephrases``; L-nodes with
+their YA "Asserting" edges → who asserts which I-node. AIF maps have no source text, so the document's text is made from
+the locutions (or, lacking them, the I-node texts) in order, one per line, and every proposition is anchored in it like
+any annotated document.
 
 Malformed or inconsistent input (an edge to a missing node, a CA or RA without premise or conclusion, an unknown
 node type, duplicate ids) is refused with the node id and the reason; nothing is produced.
@@ -32,6 +33,8 @@ from .periods import check_period
 from .vocab import OA, PKG, SCHEMA, Minter
 
 NODE_TYPES = {"I", "L", "RA", "CA", "MA", "YA", "TA", "PA"}
+# AIF has no addressee: the import says so rather than guess one (the proposer is not who should act).
+ADDRESSEE_UNSTATED = "The AIF argument map does not say who should act."
 
 
 class AifError(ValueError):
@@ -195,9 +198,9 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
             g.add((prop, PKG.assertedBy, actor))
             if is_proposal:
                 g.add((prop, PKG.proposedBy, actor))
-                g.add((prop, PKG.addressee, actor))
         if is_proposal:
             g.add((prop, PKG.action, Literal(str(node["text"]), lang="en")))
+            g.add((prop, PKG.addresseeUnstated, Literal(ADDRESSEE_UNSTATED)))
         start, end = spans[nid]
         _anchor(g, prop, doc, text, start, end)
         counts["proposals" if is_proposal else "claims"] += 1

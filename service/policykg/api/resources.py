@@ -71,6 +71,7 @@ CONTEXT: dict[str, Any] = {
     "acceptability": {"@id": PKG + "acceptability", "@type": "@vocab"},  # "IN" is the concept pkg:IN
     "action": PKG + "action",
     "condition": PKG + "condition",
+    "addressee_unstated": PKG + "addresseeUnstated",
     "affiliations": _link(PKG + "affiliation"),
     "members": {"@reverse": PKG + "affiliation"},
     "nationality": _link(PKG + "nationality"),
@@ -284,10 +285,12 @@ async def list_proposals(
 
 PROPOSAL_CORE = (
     PREFIXES
-    + """SELECT ?this ?label ?action ?condition ?contested ?acceptability ?parent ?parentLabel WHERE {
+    + """SELECT ?this ?label ?action ?condition ?addresseeUnstated ?contested ?acceptability ?parent ?parentLabel
+WHERE {
   ?this a pkg:Proposal ; rdfs:label ?label .
   OPTIONAL { ?this pkg:action ?action }
   OPTIONAL { ?this pkg:condition ?condition }
+  OPTIONAL { ?this pkg:addresseeUnstated ?addresseeUnstated }
   BIND(EXISTS { ?this a pkg:ContestedProposal } AS ?contested)
   OPTIONAL { ?this pkg:acceptability/skos:prefLabel ?acceptability }
   OPTIONAL { ?this pkg:partOf ?parent . ?parent rdfs:label ?parentLabel .
@@ -426,6 +429,7 @@ async def get_proposal(select: Select, slug: str) -> dict[str, Any]:
         "acceptability": c.get("acceptability"),
         "proposers": await labelled(select, iri, "pkg:proposedBy"),
         "addressees": await labelled(select, iri, "pkg:addressee"),
+        "addressee_unstated": c.get("addresseeUnstated"),  # why no addressee is given (an imported map)
         "cost": (
             {
                 "amount": number(costs[0]["amount"]),
