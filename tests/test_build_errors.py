@@ -144,7 +144,22 @@ def test_shacl_violation_names_focus_node_and_file(project: Paths, tmp_path: Pat
     assert "nationality or an affiliation" in problem.reason
 
 
-def test_unknown_key(project: Paths, tmp_path: Path) -> None:
+def test_a_proposal_names_who_should_act_or_why_not(project: Paths, tmp_path: Path) -> None:
+    neither = VALID.replace("    addressee: [nato]\n", "")
+    (problem,) = build_with(project, neither, tmp_path).problems
+    assert problem.line == line_of(neither, "- id: ruritania-office-proposal")
+    assert "addressee (who should act) or addressee_unstated" in problem.reason
+    both = VALID.replace("addressee: [nato]", 'addressee: [nato]\n    addressee_unstated: "not said"')
+    (problem,) = build_with(project, both, tmp_path).problems
+    assert "give either addressee" in problem.reason
+    reason = "the text says only where the office should be, not who should open it"
+    stated = VALID.replace("addressee: [nato]", f'addressee_unstated: "{reason}"')
+    (project.annotations / "999_test.yaml").write_text(stated, encoding="utf-8")
+    run_build(project, tmp_path / "ok.trig")
+    assert f'pkg:addresseeUnstated "{reason}"' in (tmp_path / "ok.trig").read_text()
+
+
+
     bad = VALID.replace("    anticipated: true\n", "    anticipated: true\n    colour: red\n")
     (problem,) = build_with(project, bad, tmp_path).problems
     assert problem.line == line_of(bad, "colour: red")

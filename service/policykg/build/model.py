@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..periods import PERIOD, check_period
 
@@ -123,6 +123,7 @@ class Cost(Quoted):
 class StatusEntry(Quoted):
     value: Status
     date: Date | None = None
+    date_inferred: str | None = None  # the evidence, when the text does not date the status itself
 
     _date = field_validator("date", mode="before")(_coerce_date)
 
@@ -146,11 +147,19 @@ class Proposition(Quoted):
 class Proposal(Proposition):
     action: str = Field(min_length=1)
     proposed_by: list[Slug] = Field(min_length=1)
-    addressee: list[Slug] = Field(min_length=1)
+    addressee: list[Slug] = []
+    addressee_unstated: str | None = Field(None, min_length=1)  # why the text does not say who should act
     part_of: Slug | None = None
     condition: str | None = None
     cost: Cost | None = None
     status: list[StatusEntry] = []
+
+    @model_validator(mode="after")
+    def _who_should_act(self) -> Proposal:
+        # who should act, or why the text does not say: never a guess, never both
+        if bool(self.addressee) == bool(self.addressee_unstated):
+            raise ValueError("give either addressee (who should act) or addressee_unstated (why the text does not say)")
+        return self
 
 
 class Claim(Proposition):

@@ -284,6 +284,8 @@ class Writer:
         g.add((node, PKG.action, Literal(item.action, lang="en")))
         self.actors(g, node, PKG.proposedBy, item.proposed_by)
         self.actors(g, node, PKG.addressee, item.addressee)
+        if item.addressee_unstated:
+            g.add((node, PKG.addresseeUnstated, Literal(item.addressee_unstated)))
         if item.part_of:
             g.add((node, PKG.partOf, self.iri(item.part_of)))
         if item.condition:
@@ -314,6 +316,8 @@ class Writer:
         g.add((node, PKG.status, STATUSES[status.value]))
         if status.date:
             g.add((node, DCTERMS.date, date_literal(status.date)))
+        if status.date_inferred:
+            g.add((node, PKG.dateInferred, Literal(status.date_inferred)))
         self.annotate(g, node, key, doc)
 
     def write_claim(self, slug: str, e: Entry) -> None:
