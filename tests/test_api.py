@@ -72,6 +72,14 @@ def test_the_whole_argument_around_the_tokyo_office(api) -> None:
     assert p["supporting"] and p["status"]
 
 
+def test_a_status_dated_by_its_document_says_so(api) -> None:
+    status = get(api, "/api/proposals/scc-2005-directive-establish-bjocc").json()["status"]
+    by_value = {s["status"]: s for s in status}
+    assert by_value["adopted"]["date"] == "2005-10-29" and by_value["adopted"]["date_inferred"] is None
+    assert by_value["implemented"]["date"] == "2009-02"
+    assert "set up is not stated" in by_value["implemented"]["date_inferred"]
+
+
 def test_cost_of_the_coalition_warfare_program(api) -> None:
     cost = get(api, "/api/proposals/dod-asian-coalition-warfare-program").json()["cost"]
     assert cost == {"amount": 100000000, "currency": "USD", "period": "P1Y", "qualifier": "at least"}

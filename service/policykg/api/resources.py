@@ -306,9 +306,10 @@ COST = (
 )
 STATUS = (
     PREFIXES
-    + """SELECT ?this ?s ?status ?date ?doc ?title WHERE {
+    + """SELECT ?this ?s ?status ?date ?inferred ?doc ?title WHERE {
   ?this pkg:hasStatus ?s . ?s pkg:status/skos:prefLabel ?status ; pkg:statedIn ?doc . ?doc dcterms:title ?title .
   OPTIONAL { ?s dcterms:date ?date }
+  OPTIONAL { ?s pkg:dateInferred ?inferred }
 } ORDER BY ?date"""
 )
 OBJECTIONS = (
@@ -441,7 +442,13 @@ async def get_proposal(select: Select, slug: str) -> dict[str, Any]:
             else None
         ),
         "status": [
-            {"status": r["status"], "date": r.get("date"), "document": ref(r["doc"], r["title"])} for r in statuses
+            {
+                "status": r["status"],
+                "date": r.get("date"),
+                "date_inferred": r.get("inferred"),
+                "document": ref(r["doc"], r["title"]),
+            }
+            for r in statuses
         ],
         "supporting": refs["supported_by"],
         "objections": objections,
