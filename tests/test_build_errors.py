@@ -158,8 +158,6 @@ def test_a_proposal_names_who_should_act_or_why_not(project: Paths, tmp_path: Pa
     run_build(project, tmp_path / "ok.trig")
     assert f'pkg:addresseeUnstated "{reason}"' in (tmp_path / "ok.trig").read_text()
 
-
-
     bad = VALID.replace("    anticipated: true\n", "    anticipated: true\n    colour: red\n")
     (problem,) = build_with(project, bad, tmp_path).problems
     assert problem.line == line_of(bad, "colour: red")
