@@ -139,6 +139,18 @@ def test_a_stance_page_shows_the_words_it_is_anchored_to(c: httpx.Client) -> Non
     assert quoted and all(f"“{escape(q['exact']['value'])}”" in page.text for q in quoted)  # as Jinja escapes
 
 
+def test_a_proposal_page_says_what_the_text_does_not(c: httpx.Client) -> None:
+    """No addressee is shown as a reason, not a blank; a status dated by its document is marked inferred."""
+    russia = c.get("/page/proposal/russia-international-cooperation-through-un-and-osce").text
+    who = russia[russia.index("<dt>Who should act</dt>") :].split("</dd>", 1)[0]
+    assert "names only the forums of the cooperation" in who
+    bjocc = c.get("/page/proposal/scc-2005-directive-establish-bjocc").text
+    history = bjocc[bjocc.index("Status over time") :].split("</ul>", 1)[0]
+    implemented = next(li for li in history.split("<li>") if ": implemented" in li)
+    assert "2009-02" in implemented and "(inferred)" in implemented and "set up is not stated" in implemented
+    assert "(inferred)" not in next(li for li in history.split("<li>") if ": adopted" in li)
+
+
 def test_pages_answer_bad_input_in_html(c: httpx.Client) -> None:
     r = c.get(f"/page/{TOKYO}", params={"as_of": "2012-02-31"})  # a date the calendar does not have
     assert r.status_code == 422 and "text/html" in r.headers["content-type"] and "not a calendar date" in r.text

@@ -430,7 +430,7 @@ async def get_proposal(select: Select, slug: str) -> dict[str, Any]:
         "acceptability": c.get("acceptability"),
         "proposers": await labelled(select, iri, "pkg:proposedBy"),
         "addressees": await labelled(select, iri, "pkg:addressee"),
-        "addressee_unstated": c.get("addresseeUnstated"),  # why no addressee is given (an imported map)
+        "addressee_unstated": c.get("addresseeUnstated"),  # why the source does not say who should act
         "cost": (
             {
                 "amount": number(costs[0]["amount"]),
