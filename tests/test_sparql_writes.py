@@ -231,3 +231,40 @@ def test_imported_argument_map_says_no_addressee_through_the_api(
     answer = client.get("/api/queries/proposals-of-document", params={"document": row["d"]}).json()
     (listed,) = answer["results"]["bindings"]  # listed although it has no addressee
     assert listed["proposal"]["value"] == row["p"] and listed.get("addressees", {}).get("value", "") == ""
+
+
+def test_a_label_in_another_language_does_not_duplicate_or_rename_in_the_api(
+    tmp_path_factory: pytest.TempPathFactory, built: object
+) -> None:
+    """A French name for France and a Norwegian one for Stoltenberg (a stance's reporter): the REST API and the pages
+    still list each stance once and name each actor by its English label."""
+    import shutil
+
+    from policykg.config import Paths
+    from tests.test_serve_corpus import with_build
+
+    root = tmp_path_factory.mktemp("labels-project")
+    for name in ("ontology", "corpus", "queries"):
+        shutil.copytree(Paths().root / name, root / name)
+    with_build(Paths(root), built)  # type: ignore[arg-type]
+    with running(tmp_path_factory.mktemp("labels-logs"), root=root) as srv, srv.client() as c:
+        before = c.get("/api/proposals/nato-tokyo-liaison-office").json()["stances"]
+        label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+        actor = "https://w3id.org/policykg/id/actor/"
+        added = srv.update(
+            c,
+            f"""INSERT DATA {{ GRAPH <{EX}labels> {{
+                <{actor}france> {label} "République française"@fr .
+                <{actor}jens-stoltenberg> {label} "Jens Stoltenberg"@nb , "J. Stoltenberg" . }} }}""",
+        )
+        assert added.status_code == 204
+        after = c.get("/api/proposals/nato-tokyo-liaison-office").json()["stances"]
+        assert len(after) == len(before) and after == before
+        assert c.get("/api/actors/france").json()["label"] == "France"
+        listed = c.get("/api/actors", params={"kind": "State", "limit": 200}).json()["items"]
+        assert [a["label"] for a in listed if a["id"] == "france"] == ["France"]
+        page = c.get("/page/actor/france").text
+        assert "<h1>France" in page and "République française" not in page.split("<h1>", 1)[1].split("</h1>")[0]
+        # the SPARQL endpoint itself answers every label, as SPARQL says
+        names = srv.select(c, f"SELECT ?l WHERE {{ <{actor}france> {label} ?l }}")
+        assert {r["l"] for r in names} == {"France", "République française"}

@@ -26,6 +26,7 @@ from ..periods import check_period, period_end
 from ..search import KINDS, QueryError, SearchIndex, source_query
 from ..store import Dataset, QueryRequest, QueryResult
 from . import resources as res
+from .labels import prefer_english
 from .negotiation import negotiate_json
 from .services import Services, read_through, services
 from .sparql import answer_query
@@ -75,7 +76,8 @@ def install(app: Any) -> None:
 
 
 def selector(svc: Services) -> Callable[[str, dict], Awaitable[list[dict[str, str]]]]:
-    """A ``select`` coroutine over the service's store (union default graph, SPARQL JSON parsed to plain rows)."""
+    """A ``select`` coroutine over the service's store (union default graph, SPARQL JSON parsed to plain rows, one
+    label per resource: :mod:`.labels`)."""
 
     async def select(query: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[dict[str, str]]:
         request = QueryRequest(
@@ -88,7 +90,7 @@ def selector(svc: Services) -> Callable[[str, dict], Awaitable[list[dict[str, st
         )
         result = await svc.store.query(request)
         data = json.loads(result.body)
-        return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+        return [{k: v["value"] for k, v in b.items()} for b in prefer_english(data["results"]["bindings"])]
 
     return select
 
