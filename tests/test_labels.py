@@ -53,3 +53,29 @@ def test_rows_of_different_resources_are_not_merged_and_other_terms_are_ignored(
     ]
     assert prefer_english(rows) == rows[:2]
     assert prefer_english([]) == []
+
+
+def test_one_label_per_resource_even_in_the_same_language() -> None:
+    """Two English labels, or an English variant, still name a stance's holder once, and alike in every answer."""
+    rows = [
+        {"s": STANCE, "x": IRI, "actorLabel": text("Russia (GB)", "en-GB")},
+        {"s": STANCE, "x": IRI, "actorLabel": text("Russian Federation", "en")},
+        {"s": STANCE, "x": IRI, "actorLabel": text("Russia", "en")},
+    ]
+    assert [r["actorLabel"]["value"] for r in prefer_english(rows)] == ["Russia"]
+    german_and_french = [
+        {"x": IRI, "label": text("Seulement français", "fr")},
+        {"x": IRI, "label": text("Nur Deutsch", "de")},
+    ]
+    assert [r["label"]["value"] for r in prefer_english(german_and_french)] == ["Nur Deutsch"]
+    assert prefer_english(german_and_french[::-1]) == prefer_english(german_and_french)
+
+
+def test_every_text_of_the_best_language_is_kept_whatever_the_order() -> None:
+    rows = [
+        {"x": IRI, "alias": text("A", "fr")},
+        {"x": IRI, "alias": text("B", "en")},
+        {"x": IRI, "alias": text("C", "fr")},
+        {"x": IRI, "alias": text("D", "en")},
+    ]
+    assert [r["alias"]["value"] for r in prefer_english(rows)] == ["B", "D"]
