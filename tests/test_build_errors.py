@@ -158,6 +158,20 @@ def test_a_proposal_names_who_should_act_or_why_not(project: Paths, tmp_path: Pa
     run_build(project, tmp_path / "ok.trig")
     assert f'pkg:addresseeUnstated "{reason}"' in (tmp_path / "ok.trig").read_text()
 
+
+def test_inferred_dates_need_the_date_they_explain(project: Paths, tmp_path: Path) -> None:
+    status = VALID.replace(
+        "    addressee: [nato]\n",
+        "    addressee: [nato]\n    status:\n      - value: proposed\n"
+        '        date_inferred: "the text does not say"\n'
+        '        quote: "The alliance should open an office in Ruritania."\n        occurrence: 1\n',
+    )
+    (problem,) = build_with(project, status, tmp_path).problems
+    assert "date_inferred gives the evidence for a date: give the date too" in problem.reason
+    assert problem.line == line_of(status, "- value: proposed")
+
+
+def test_unknown_key(project: Paths, tmp_path: Path) -> None:
     bad = VALID.replace("    anticipated: true\n", "    anticipated: true\n    colour: red\n")
     (problem,) = build_with(project, bad, tmp_path).problems
     assert problem.line == line_of(bad, "colour: red")

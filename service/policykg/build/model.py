@@ -127,6 +127,12 @@ class StatusEntry(Quoted):
 
     _date = field_validator("date", mode="before")(_coerce_date)
 
+    @model_validator(mode="after")
+    def _evidence_of_a_date(self) -> StatusEntry:
+        if self.date_inferred and not self.date:
+            raise ValueError("date_inferred gives the evidence for a date: give the date too")
+        return self
+
 
 class Proposition(Quoted):
     id: Slug
@@ -192,6 +198,12 @@ class Fact(Quoted):
     about: list[Slug] = []
 
     _year = field_validator("year", mode="before")(_coerce_date)
+
+    @model_validator(mode="after")
+    def _evidence_of_a_year(self) -> Fact:
+        if self.year_inferred and not self.year:
+            raise ValueError("year_inferred gives the evidence for a year: give the year too")
+        return self
 
 
 class Mention(Quoted):
