@@ -131,9 +131,37 @@ def test_no_addressee_is_guessed_and_the_shapes_accept_the_reason(paths: Paths) 
         data.add(triple)
     validate(data, paths.shapes, lambda _iri: (None, None))
     # without the reason the proposal says neither who should act nor why: the shapes refuse it
+    reason = g.value(proposal, PKG.addresseeUnstated)
     data.remove((proposal, PKG.addresseeUnstated, None))
     with pytest.raises(BuildError, match="who should act"):
         validate(data, paths.shapes, lambda _iri: (None, None))
+    # nor both: an addressee and a reason why there is none
+    (actor, *_) = g.objects(proposal, PKG.proposedBy)
+    data.add((proposal, PKG.addresseeUnstated, reason))
+    data.add((proposal, PKG.addressee, actor))
+    with pytest.raises(BuildError, match="who should act"):
+        validate(data, paths.shapes, lambda _iri: (None, None))
+
+
+def test_a_map_without_locutions_is_attributed_to_its_unnamed_arguer_and_reasoned(paths: Paths) -> None:
+    """No speaker is recorded: the propositions are the map's unnamed arguer's (the shapes need an asserter), and
+    with the ontology the import states what the reasoner would infer, as no endpoint reasons on a PUT graph."""
+    bare = {k: v for k, v in bridge_map().items() if k not in ("locutions", "participants")}
+    bare["nodes"] = [n for n in bare["nodes"] if n["type"] in ("I", "CA")]
+    bare["edges"] = [e for e in bare["edges"] if e["fromID"] in (2, 3)]
+    imported = from_aif(bare, "Bridges", "2020-05", ontology=Graph().parse(paths.ontology, format="turtle"))
+    g = imported.graph
+    (proposal,) = g.subjects(RDF.type, PKG.Proposal)
+    (claim,) = g.subjects(RDF.type, PKG.Claim)
+    (arguer,) = set(g.objects(proposal, PKG.proposedBy))
+    assert set(g.objects(claim, PKG.assertedBy)) == {arguer} and imported.counts["actors"] == 1
+    assert str(g.value(arguer, RDFS.label)) == "Unattributed in the AIF map “Bridges”"
+    assert (proposal, RDF.type, PKG.ContestedProposal) in g and (proposal, PKG.attackedBy, claim) in g
+    assert (claim, RDF.type, PKG.Objection) in g
+    data = Graph().parse(paths.ontology, format="turtle")
+    for triple in g:
+        data.add(triple)
+    validate(data, paths.shapes, lambda _iri: (None, None))
 
 
 def test_imported_resources_are_listed_without_a_reasoner() -> None:
@@ -169,7 +197,7 @@ def test_ids_are_single_hyphen_slugs_unique_and_deterministic() -> None:
     imported = from_aif(aif, title, "2020")
     minted = {str(s) for s in imported.graph.subjects() if "/id/" in str(s) and "/anchor" not in str(s)}
     slugs = {iri.rsplit("/", 1)[-1] for iri in minted}
-    assert len(slugs) == len(minted) == 6  # document, three claims, two supports (one per premise)
+    assert len(slugs) == len(minted) == 7  # document, three claims, two supports (one per premise), their arguer
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in slugs), slugs
     again = {str(s) for s in from_aif(aif, title, "2020").graph.subjects() if "/id/" in str(s)}
     assert {iri for iri in again if "/anchor" not in iri} == minted

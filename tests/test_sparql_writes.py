@@ -226,6 +226,7 @@ def test_imported_argument_map_says_no_addressee_through_the_api(
     proposal = client.get(f"/api/proposals/{slug}").json()
     assert proposal["addressees"] == [] and "does not say who should act" in proposal["addressee_unstated"]
     assert [a["label"] for a in proposal["proposers"]] == ["Kingdom of Ruritania"]
+    assert proposal["contested"] is True  # Bob's claim attacks it: stated by the import, as no endpoint reasons
     page = client.get(f"/id/proposal/{slug}", headers={"Accept": "text/html"}, follow_redirects=True)
     assert page.status_code == 200 and "does not say who should act" in page.text
     answer = client.get("/api/queries/proposals-of-document", params={"document": row["d"]}).json()

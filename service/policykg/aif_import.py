@@ -35,6 +35,7 @@ from .vocab import OA, PKG, SCHEMA, Minter
 NODE_TYPES = {"I", "L", "RA", "CA", "MA", "YA", "TA", "PA"}
 # AIF has no addressee: the import says so rather than guess one (the proposer is not who should act).
 ADDRESSEE_UNSTATED = "The AIF argument map does not say who should act."
+UNATTRIBUTED = "The map records no locution, and so no speaker, for these propositions."
 
 
 class AifError(ValueError):
@@ -120,8 +121,10 @@ def _check(aif: Any) -> tuple[dict[str, dict], list[dict], dict[str, list[str]],
     return nodes, aif["edges"], incoming, outgoing
 
 
-def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> Imported:
-    """Map an AIF JSON document to RDF: one named graph for the new document."""
+def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None, ontology: Graph | None = None) -> Imported:
+    """Map an AIF JSON document to RDF: one named graph for the new document. With ``ontology``, the graph also
+    states what the build's reasoner would infer about it (OWL 2 RL: ``pkg:attackedBy``, ``pkg:ContestedProposal``,
+    ``pkg:Objection`` …), since a graph loaded through an endpoint is not reasoned."""
     nodes, _edges, incoming, outgoing = _check(aif)
     if not title.strip():
         raise AifError([("", "a title is required")])
@@ -184,6 +187,16 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
         g.add((actor, RDFS.label, Literal(name, lang="en")))
         g.add((actor, FOAF.name, Literal(name)))
 
+    def unattributed() -> URIRef:
+        actor = iri("actor", "#unattributed")  # "#": not a participant id of the map
+        if actor not in actor_iris.values():
+            actor_iris["unattributed"] = actor
+            name = f"Unattributed in the AIF map “{title.strip()}”"
+            g.add((actor, RDF.type, PKG.Actor))
+            g.add((actor, RDFS.label, Literal(name, lang="en")))
+            g.add((actor, RDFS.comment, Literal(UNATTRIBUTED, lang="en")))
+        return actor
+
     counts = defaultdict(int)
     for nid, node in nodes.items():
         if node["type"] != "I":
@@ -194,6 +207,8 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
         g.add((prop, RDF.type, PKG.Proposition))
         g.add((prop, RDFS.label, Literal(str(node["text"]), lang="en")))
         people = [actor_iris[p] for p in sorted(asserted.get(nid, ())) if p in actor_iris]
+        if not people:  # no locution says who: the map's unnamed arguer, not a guessed participant
+            people = [unattributed()]
         for actor in people:
             g.add((prop, PKG.assertedBy, actor))
             if is_proposal:
@@ -232,6 +247,11 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None) -> I
                 g.add((node_iri[premise], PKG.supports if cls == PKG.Support else PKG.attacks, target_iri))
             counts["supports" if cls == PKG.Support else "attacks"] += 1
     counts["actors"] = len(actor_iris)
+    if ontology is not None:
+        from .build.reason import infer
+
+        inferred, _ = infer(ontology, g, [doc], use_hermit=False)
+        g += inferred
     return Imported(g, graph_iri, doc, dict(counts))
 
 

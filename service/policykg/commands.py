@@ -232,10 +232,13 @@ def import_aif(file: Path, title: str, date_: str, out: Path | None, endpoint: s
 
 def _read_aif(file: Path, title: str, date: str) -> Imported:
     """The map as a document graph; unreadable or inconsistent input stops the command before anything is written."""
+    from rdflib import Graph
+
     from .aif_import import AifError, from_aif
 
     try:
-        return from_aif(json.loads(file.read_text(encoding="utf-8")), title, date)
+        ontology = Graph().parse(Paths().ontology, format="turtle")
+        return from_aif(json.loads(file.read_text(encoding="utf-8")), title, date, ontology=ontology)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{file}: not JSON: {error}") from error
     except AifError as error:
