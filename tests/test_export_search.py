@@ -83,6 +83,12 @@ def test_search_stems_english_and_misses_cleanly(index: SearchIndex) -> None:
     assert index.search("xyzzyplugh").total == 0
 
 
+def test_search_reads_a_document_only_up_to_where_its_article_ends(index: SearchIndex) -> None:
+    """004's text ends with a list of other stories' headlines (drones, Seoul): site furniture, not the article."""
+    assert index.search("drone").total == 0 and index.search("Seoul").total == 0
+    assert ID + "document/france-cool-on-nato-tokyo-office" in {h.iri for h in index.search("Stoltenberg").hits}
+
+
 def test_search_rejects_unparseable_queries(index: SearchIndex) -> None:
     with pytest.raises(QueryError):
         index.search('foo "bar')

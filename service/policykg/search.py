@@ -34,12 +34,13 @@ SOURCE_QUERY = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX schema: <https://schema.org/>
-SELECT ?x ?class ?label ?text WHERE {
+SELECT ?x ?class ?label ?text ?end WHERE {
   VALUES ?class { %s }
   ?x a ?class ; rdfs:label ?label .
   OPTIONAL {
     { ?x pkg:anchor/oa:hasTarget/oa:hasSelector/oa:exact ?text }
-    UNION { ?x pkg:action ?text } UNION { ?x pkg:measures ?text } UNION { ?x schema:text ?text }
+    UNION { ?x pkg:action ?text } UNION { ?x pkg:measures ?text }
+    UNION { ?x schema:text ?text OPTIONAL { ?x pkg:articleEnd ?end } }
     UNION { ?x pkg:alias ?text } UNION { ?x rdfs:comment ?text }
   }
 }"""
@@ -108,7 +109,9 @@ class SearchIndex:
             if rank[row["class"]] < rank[str(entry["class"])]:  # index a claim as a claim, not as a proposition
                 entry["class"] = row["class"]
             if row.get("text"):
-                entry["texts"].add(row["text"])  # type: ignore[union-attr]
+                # a document's text up to where its article ends: what follows is site furniture (link lists …)
+                text = row["text"][: int(row["end"])] if row.get("end") else row["text"]
+                entry["texts"].add(text)  # type: ignore[union-attr]
         kind_of = {c: k for k, c in KINDS.items()}
         return cls(
             (kind_of[str(e["class"])], iri, str(e["label"]), "\n".join(sorted(e["texts"])))  # type: ignore[arg-type]
