@@ -91,6 +91,12 @@ def test_actor_claim_and_document(api) -> None:
     assert any(s["proposal"]["id"] == TOKYO and s["polarity"] == "opposes" for s in macron["stances"])
     states = get(api, "/api/actors", kind="State", limit=500).json()
     assert "france" in {a["id"] for a in states["items"]} and all(a["kind"] == "State" for a in states["items"])
+    france = next(a for a in states["items"] if a["id"] == "france")  # the same shape in the list as alone
+    assert (
+        france["wikidata"]
+        == get(api, "/api/actors/france").json()["wikidata"]
+        == ["http://www.wikidata.org/entity/Q142"]
+    )
     claim = get(api, "/api/claims/french-official-north-atlantic-scope").json()
     assert TOKYO in {x["id"] for x in claim["attacks"]} and "Objection" in claim["classes"]
     doc = get(api, "/api/documents/france-cool-on-nato-tokyo-office").json()

@@ -501,9 +501,9 @@ async def list_actors(select: Select, kind: str | None = None, limit: int = 50, 
     actors: dict[str, dict[str, Any]] = {}
     types: dict[str, set[str]] = {}
     for r in rows:
-        actors.setdefault(
-            r["a"], {"id": slug_of(r["a"]), "iri": r["a"], "label": r["label"], "wikidata": r.get("wikidata")}
-        )
+        actor = actors.setdefault(r["a"], {"id": slug_of(r["a"]), "iri": r["a"], "label": r["label"], "wikidata": []})
+        if r.get("wikidata") and r["wikidata"] not in actor["wikidata"]:  # a list, as in the actor's own answer
+            actor["wikidata"] = sorted([*actor["wikidata"], r["wikidata"]])
         types.setdefault(r["a"], set()).add(r["type"])
     items = []
     for iri, actor in actors.items():
