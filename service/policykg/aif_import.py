@@ -187,15 +187,17 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None, onto
         g.add((actor, RDFS.label, Literal(name, lang="en")))
         g.add((actor, FOAF.name, Literal(name)))
 
+    arguer: list[URIRef] = []  # the map's unnamed arguer, made when a proposition has no speaker
+
     def unattributed() -> URIRef:
-        actor = iri("actor", "#unattributed")  # "#": not a participant id of the map
-        if actor not in actor_iris.values():
-            actor_iris["unattributed"] = actor
+        if not arguer:
+            actor = iri("actor", "#unattributed")  # "#": not a participant id of the map
+            arguer.append(actor)
             name = f"Unattributed in the AIF map “{title.strip()}”"
             g.add((actor, RDF.type, PKG.Actor))
             g.add((actor, RDFS.label, Literal(name, lang="en")))
             g.add((actor, RDFS.comment, Literal(UNATTRIBUTED, lang="en")))
-        return actor
+        return arguer[0]
 
     counts = defaultdict(int)
     for nid, node in nodes.items():
@@ -246,7 +248,7 @@ def from_aif(aif: Any, title: str, date: str, minter: Minter | None = None, onto
             if nodes[target]["type"] == "I":
                 g.add((node_iri[premise], PKG.supports if cls == PKG.Support else PKG.attacks, target_iri))
             counts["supports" if cls == PKG.Support else "attacks"] += 1
-    counts["actors"] = len(actor_iris)
+    counts["actors"] = len(actor_iris) + len(arguer)
     if ontology is not None:
         from .build.reason import infer
 
