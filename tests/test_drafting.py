@@ -114,6 +114,15 @@ def test_proposals_with_who_should_act(draft) -> None:
     assert not any("Paris" in q for q in proposals), "nothing is drafted after the article's end"
 
 
+def test_a_directive_in_the_passive_is_a_proposal() -> None:
+    text = "A New Directive\n\nIn 2002 the alliance was directed to report on its consultations with Japan.\n"
+    meta = Metadata("A New Directive", "2009", ["Jane Analyst"], "The Daily", "research-paper", "009_y.txt")
+    draft = Drafter(GRAPH, SimilarityIndex.from_graph(GRAPH, "lexical")).draft(text, meta)
+    (directive,) = draft.of_kind("proposal")
+    assert directive.fields["action"] == "report on its consultations with Japan"
+    assert directive.fields["addressee"] == ["nato"]
+
+
 def test_objections_and_who_raises_them(draft) -> None:
     objections = {c.quote: c for c in draft.of_kind("objection")}
     critics = objections["Critics warned that such an office would be a mistake."]

@@ -26,6 +26,7 @@ PRESCRIPTIVE = _words(
     r"recommends?|recommended|recommendations?",
     r"calls?\s+for|called\s+for",
     r"urges?|urged",
+    r"(?:was|were|is|are|been)\s+directed\s+to",  # a directive in the passive ("it was directed to report")
     r"proposes?|proposed\s+(?:that|to)",
     r"advocates?|argues?\s+for|argue\s+for",
     r"it\s+is\s+(?:(?:even|all\s+the|therefore)\s+)?(?:more\s+|most\s+)?"
